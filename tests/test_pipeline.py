@@ -1,0 +1,66 @@
+"Pipeline behaviour end to end: papermill runs, skip on resume, a killed run leaves no result and runs again."
+import json, os, signal, subprocess, time
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from conftest import BIN, ROOT
+from mlsafety_nb.pipeline import collect, load_grid
+
+
+def write_grid(tmp_path, values):
+    grid = tmp_path / "grid.yaml"
+    grid.write_text(yaml.safe_dump({"runs": [{"notebook": str(ROOT / "tests/fixtures/toy.ipynb"), "name": "toy",
+                                              "grid": {"value": values}}]}))
+    return grid
+
+
+def mlsnb(*args, env=None, **kw):
+    return subprocess.run([str(BIN / "mlsnb"), *map(str, args)], capture_output=True, text=True,
+                          env={**os.environ, **(env or {})}, timeout=300, **kw)
+
+
+def test_run_skip_and_collect(tmp_path):
+    grid, runs = write_grid(tmp_path, [1, 2]), tmp_path / "runs"
+    r = mlsnb("run", grid, "--runs", runs)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert r.stdout.count("    done") == 2
+    res = collect(runs)
+    assert sorted(res.value) == [1, 2] and set(res.param_value) == {1, 2}
+    mtimes = {p: p.stat().st_mtime for p in runs.glob("toy/*/notebook.ipynb")}
+    r = mlsnb("run", grid, "--runs", runs)
+    assert r.stdout.count("    skipped") == 2, r.stdout
+    assert {p: p.stat().st_mtime for p in runs.glob("toy/*/notebook.ipynb")} == mtimes
+    assert len(pd.read_csv(runs / "all_results.csv")) == 2
+
+
+def test_killed_run_leaves_no_result_and_resumes(tmp_path):
+    grid, runs = write_grid(tmp_path, [7]), tmp_path / "runs"
+    spec = load_grid(grid)[0]
+    run_dir = spec.dir(runs)
+    proc = subprocess.Popen([str(BIN / "mlsnb"), "run", str(grid), "--runs", str(runs)], start_new_session=True,
+                            env={**os.environ, "TOY_SLEEP": "60"}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 120
+    while not (run_dir / "started").exists():
+        assert time.time() < deadline and proc.poll() is None, "the run never started"
+        time.sleep(0.5)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert not (run_dir / "results.csv").exists()
+    assert collect(runs).empty
+    r = mlsnb("run", grid, "--runs", runs)
+    assert r.returncode == 0 and "    done" in r.stdout, r.stdout + r.stderr
+    assert collect(runs).value.tolist() == [7]
+    assert json.loads((run_dir / "params.json").read_text())["params"] == {"value": 7}
+
+
+def test_failed_run_is_reported(tmp_path):
+    bad = tmp_path / "bad.ipynb"
+    nb = json.loads((ROOT / "tests/fixtures/toy.ipynb").read_text())
+    nb["cells"][2]["source"] = "raise ValueError('broken notebook')"
+    bad.write_text(json.dumps(nb))
+    grid = tmp_path / "grid.yaml"
+    grid.write_text(yaml.safe_dump({"runs": [{"notebook": str(bad)}]}))
+    r = mlsnb("run", grid, "--runs", tmp_path / "runs")
+    assert r.returncode == 1 and "failed" in r.stdout and "broken notebook" in r.stdout
