@@ -6,7 +6,7 @@
 __all__ = ['GEMMA_CHAT_TEMPLATE', 'PAPER_A_SYSTEM', 'IGNORE_INDEX', 'ensure_chat_template', 'end_of_turn', 'messages',
            'format_prompt', 'encode_pair', 'collate']
 
-# %% ../nbs/02_chat.ipynb #3073c419
+# %% ../nbs/02_chat.ipynb #2e79c0d4
 import torch
 
 GEMMA_CHAT_TEMPLATE = (
@@ -28,7 +28,7 @@ def end_of_turn(tok) -> str:
     "The string that closes an assistant turn under `tok`'s template (Gemma: `<end_of_turn>`; others: EOS)."
     return "<end_of_turn>" if tok.chat_template == GEMMA_CHAT_TEMPLATE else tok.eos_token
 
-# %% ../nbs/02_chat.ipynb #efa5bc1a
+# %% ../nbs/02_chat.ipynb #ebce48df
 def messages(prompt: str, system: str = None) -> list:
     "The message list for one user `prompt`, with an optional `system` prompt."
     return ([{"role": "system", "content": system}] if system else []) + [{"role": "user", "content": prompt}]
@@ -38,7 +38,7 @@ def format_prompt(tok, prompt: str, system: str = None) -> str:
     return ensure_chat_template(tok).apply_chat_template(messages(prompt, system), tokenize=False,
                                                          add_generation_prompt=True)
 
-# %% ../nbs/02_chat.ipynb #52f67f0e
+# %% ../nbs/02_chat.ipynb #0fbcd792
 IGNORE_INDEX = -100
 
 def encode_pair(tok, prompt: str, response: str, system: str = None, max_len: int = None) -> dict:

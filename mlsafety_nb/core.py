@@ -6,7 +6,7 @@
 __all__ = ['LANGS', 'LANG_NAMES', 'RESOURCE', 'check_lang', 'check_langs', 'cache_dir', 'project_root', 'runs_dir',
            'atomic_write', 'stable_hash', 'set_seed', 'git_commit', 'versions', 'provenance']
 
-# %% ../nbs/00_core.ipynb #3f8001b1
+# %% ../nbs/00_core.ipynb #faa40f57
 import hashlib, json, os, random, subprocess, sys, tempfile
 from contextlib import contextmanager
 from dataclasses import asdict, is_dataclass
@@ -16,14 +16,14 @@ from pathlib import Path
 
 import numpy as np
 
-# %% ../nbs/00_core.ipynb #be745bbf
+# %% ../nbs/00_core.ipynb #07934fdd
 LANGS = ["en", "zh", "it", "vi", "ar", "ko", "th", "bn", "sw", "jv"]
 LANG_NAMES = dict(en="English", zh="Chinese", it="Italian", vi="Vietnamese", ar="Arabic",
                   ko="Korean", th="Thai", bn="Bengali", sw="Swahili", jv="Javanese")
 RESOURCE = {**dict.fromkeys(["en", "zh", "it", "vi"], "high"), **dict.fromkeys(["ar", "ko", "th"], "medium"),
             **dict.fromkeys(["bn", "sw", "jv"], "low")}
 
-# %% ../nbs/00_core.ipynb #782a5751
+# %% ../nbs/00_core.ipynb #e760b232
 def check_lang(lang: str) -> str:
     "Return `lang` if it is one of the ten MultiJail codes, else raise a `ValueError` that lists them."
     if lang not in LANGS:
@@ -35,7 +35,7 @@ def check_langs(langs) -> list:
     if isinstance(langs, str): langs = LANGS if langs == "all" else [langs]
     return [check_lang(l) for l in langs]
 
-# %% ../nbs/00_core.ipynb #c7d62dc8
+# %% ../nbs/00_core.ipynb #a2f4fc3e
 def cache_dir(*parts) -> Path:
     "The cache folder (env `MLSNB_CACHE`, default `~/.cache/mlsafety_nb`), joined with `parts` and created."
     p = Path(os.environ.get("MLSNB_CACHE") or Path.home() / ".cache" / "mlsafety_nb").expanduser().joinpath(*parts)
@@ -55,7 +55,7 @@ def runs_dir(*parts) -> Path:
     p.mkdir(parents=True, exist_ok=True)
     return p
 
-# %% ../nbs/00_core.ipynb #8af26222
+# %% ../nbs/00_core.ipynb #f63502b5
 @contextmanager
 def atomic_write(path, mode="w", **kw):
     "Open a temporary file beside `path` for writing; on success rename it onto `path`, on error remove it."
@@ -68,7 +68,7 @@ def atomic_write(path, mode="w", **kw):
     except BaseException:
         Path(tmp).unlink(missing_ok=True); raise
 
-# %% ../nbs/00_core.ipynb #21e7b8a5
+# %% ../nbs/00_core.ipynb #042e81d1
 def _jsonable(o):
     if is_dataclass(o) and not isinstance(o, type): return asdict(o)
     if isinstance(o, Path): return str(o)
@@ -86,7 +86,7 @@ def set_seed(seed: int):
     if "torch" in sys.modules:
         import torch; torch.manual_seed(seed)
 
-# %% ../nbs/00_core.ipynb #ea533e24
+# %% ../nbs/00_core.ipynb #5a270f89
 _TRACKED = ["mlsafety_nb", "torch", "transformers", "peft", "datasets", "safetensors", "numpy", "pandas", "vllm"]
 
 def git_commit(root=None) -> str:

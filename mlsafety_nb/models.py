@@ -7,7 +7,7 @@ __all__ = ['EMBEDDED_ID', 'MODEL_REGISTRY', 'save_model', 'embedded_path', 'tiny
            'resolve_model', 'hub_reachable', 'default_device', 'load_model', 'fingerprint', 'folder_fingerprint',
            'tiny_tokenizer', 'tiny_model']
 
-# %% ../nbs/01_models.ipynb #0a8f73ca
+# %% ../nbs/01_models.ipynb #ac5858ea
 import os, shutil, socket, time
 from pathlib import Path
 from typing import Callable
@@ -18,7 +18,7 @@ from transformers import Gemma3ForCausalLM, Gemma3TextConfig
 
 from .core import cache_dir
 
-# %% ../nbs/01_models.ipynb #fa7839dd
+# %% ../nbs/01_models.ipynb #ccdb97ea
 def save_model(model, tokenizer, path) -> Path:
     "Save `model` (quantizer removed) and `tokenizer` as a safetensors folder at `path`, atomically."
     path = Path(path)
@@ -32,7 +32,7 @@ def save_model(model, tokenizer, path) -> Path:
     os.replace(tmp, path)
     return path
 
-# %% ../nbs/01_models.ipynb #6143ed13
+# %% ../nbs/01_models.ipynb #96493462
 EMBEDDED_ID = "google/gemma-3-270m"
 
 def embedded_path(rebuild: bool = False) -> Path:
@@ -49,7 +49,7 @@ def embedded_path(rebuild: bool = False) -> Path:
     print(f"done in {time.time() - t:.0f} s")
     return out
 
-# %% ../nbs/01_models.ipynb #d04b19e3
+# %% ../nbs/01_models.ipynb #9446135c
 def tiny_path(seed: int = 0) -> Path:
     "Folder of `tiny_model(seed)` saved in the cache, so that notebooks can smoke-test with `model='tiny'`."
     out = cache_dir("models") / f"tiny-{seed}"
@@ -79,7 +79,7 @@ def resolve_model(name) -> str:
                              f"(known aliases: {', '.join(MODEL_REGISTRY)})")
     return name
 
-# %% ../nbs/01_models.ipynb #bdd8d505
+# %% ../nbs/01_models.ipynb #9587802b
 def hub_reachable(timeout: float = 3.0) -> bool:
     "Whether the Hugging Face hub (or `HF_ENDPOINT`) answers a TCP connection within `timeout` seconds."
     if os.environ.get("HF_HUB_OFFLINE", "0").lower() in ("1", "true", "yes"): return False
@@ -116,7 +116,7 @@ def load_model(name="embedded", dtype=None, device=None, trust_remote_code: bool
     model.mlsnb_name = str(name)
     return model.to(device).eval(), tok
 
-# %% ../nbs/01_models.ipynb #f8402e96
+# %% ../nbs/01_models.ipynb #11cb6c0e
 def fingerprint(model) -> str:
     "A 32-hex-digit hash of all of `model`'s tensors (names, shapes, dtypes and values)."
     h = xxhash.xxh3_128()
@@ -135,7 +135,7 @@ def folder_fingerprint(path) -> str:
             for block in iter(lambda: fh.read(1 << 24), b""): h.update(block)
     return h.hexdigest()
 
-# %% ../nbs/01_models.ipynb #05df7d87
+# %% ../nbs/01_models.ipynb #f700140b
 _SPECIALS = ["<pad>", "<eos>", "<bos>", "<unk>", "<start_of_turn>", "<end_of_turn>"]
 
 def tiny_tokenizer() -> PreTrainedTokenizerFast:

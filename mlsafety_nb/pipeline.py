@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['RESULTS', 'save_run', 'run_done', 'RunSpec', 'expand_grid', 'load_grid', 'execute', 'run_grid', 'collect', 'cli']
 
-# %% ../nbs/07_pipeline.ipynb #635d6f8f
+# %% ../nbs/07_pipeline.ipynb #c1367742
 import argparse, itertools, json, os, sys, time, traceback
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,7 +15,7 @@ import yaml
 
 from .core import atomic_write, runs_dir, stable_hash
 
-# %% ../nbs/07_pipeline.ipynb #08d5788d
+# %% ../nbs/07_pipeline.ipynb #f226ac51
 RESULTS = "results.csv"
 
 def save_run(run_dir, results: pd.DataFrame, prov: dict = None) -> Path:
@@ -30,7 +30,7 @@ def run_done(run_dir) -> bool:
     "Whether `run_dir` holds a finished run."
     return (Path(run_dir) / RESULTS).exists()
 
-# %% ../nbs/07_pipeline.ipynb #b9917f2c
+# %% ../nbs/07_pipeline.ipynb #5ba986da
 @dataclass
 class RunSpec:
     "One run: a notebook, its parameters, and the name of its folder under the runs root."
@@ -64,7 +64,7 @@ def load_grid(path) -> list:
     path = Path(path)
     return expand_grid(yaml.safe_load(path.read_text()), path.parent)
 
-# %% ../nbs/07_pipeline.ipynb #f3fea990
+# %% ../nbs/07_pipeline.ipynb #b1ec2f35
 def execute(spec: RunSpec, root=None, kernel: str = "python3", force: bool = False, log_output: bool = False) -> str:
     "Run `spec` into its folder under `root` unless it is done; return 'done', 'skipped' or raise."
     import papermill as pm
@@ -92,7 +92,7 @@ def run_grid(runs: list, root=None, **kw) -> pd.DataFrame:
         print(f"    {status} in {rows[-1]['seconds']} s {err}", flush=True)
     return pd.DataFrame(rows)
 
-# %% ../nbs/07_pipeline.ipynb #9419a541
+# %% ../nbs/07_pipeline.ipynb #7d276f70
 def collect(root=None) -> pd.DataFrame:
     "All finished runs' `results.csv` under `root`, concatenated, with `name`, `run_id` and parameter columns."
     frames = []
@@ -104,7 +104,7 @@ def collect(root=None) -> pd.DataFrame:
         frames.append(df.assign(**{k: v for k, v in extra.items() if k not in df}))
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
-# %% ../nbs/07_pipeline.ipynb #a0ccfea5
+# %% ../nbs/07_pipeline.ipynb #efe74215
 def cli(argv=None):
     "Entry point of the `mlsnb` command: `run GRID [--runs DIR] [--only NAME] [--force]` or `collect [--runs DIR] [--out FILE]`."
     ap = argparse.ArgumentParser(prog="mlsnb", description="Run and collect mlsafety_nb experiment grids.")
