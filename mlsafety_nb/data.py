@@ -7,7 +7,7 @@ __all__ = ['AYA_LANGS', 'data_dir', 'assign_splits', 'load_harmful', 'load_harml
            'load_utility', 'load_phrases', 'load_multijail', 'read_table', 'load_strongreject', 'load_xstest',
            'load_aya_redteaming', 'load_beavertails']
 
-# %% ../nbs/06_data.ipynb #9c8baefd
+# %% ../nbs/06_data.ipynb #2251b5d5
 import json, os
 from pathlib import Path
 
@@ -15,7 +15,7 @@ import pandas as pd
 
 from .core import LANGS, check_langs, project_root, stable_hash
 
-# %% ../nbs/06_data.ipynb #ccc04ae0
+# %% ../nbs/06_data.ipynb #551faea0
 def data_dir() -> Path:
     "The embedded data folder (env `MLSNB_DATA`, default `<project>/data`)."
     p = Path(os.environ.get("MLSNB_DATA") or project_root() / "data")
@@ -35,15 +35,13 @@ def _long(rows, kind, langs, fields=("text",), keep=()) -> pd.DataFrame:
                             **({"answer": r["answer"][l], "keywords": r["keywords"][l]} if "answer" in r else {})))
     return pd.DataFrame(out)
 
-# %% ../nbs/06_data.ipynb #2220cbf5
+# %% ../nbs/06_data.ipynb #1cd0f752
 def assign_splits(ids, groups, sizes: dict) -> dict:
-    "Map each id to a split: groups interleaved in hash order, then cut into `sizes` (the last split takes the rest)."
+    "Map each id to a split, stratified by group: ids ordered by their fractional rank in their group, then cut into `sizes`."
     by_group = {}
     for i, g in sorted(zip(ids, groups), key=lambda x: stable_hash(x[0])): by_group.setdefault(g, []).append(i)
-    order, queues = [], [by_group[g] for g in sorted(by_group)]
-    while any(queues):
-        for q in queues:
-            if q: order.append(q.pop(0))
+    pos = {i: ((r + 0.5) / len(members), stable_hash(i)) for members in by_group.values() for r, i in enumerate(members)}
+    order = sorted(pos, key=pos.get)
     out, start = {}, 0
     names = list(sizes)
     for k, name in enumerate(names):
@@ -51,7 +49,7 @@ def assign_splits(ids, groups, sizes: dict) -> dict:
         out.update(dict.fromkeys(order[start:end], name)); start = end
     return out
 
-# %% ../nbs/06_data.ipynb #d5fc8132
+# %% ../nbs/06_data.ipynb #cb329074
 def load_harmful(split=None, langs="all") -> pd.DataFrame:
     "Harmful requests (long format), optionally one `split` (or a list of splits) and some languages."
     rows = _read_jsonl(data_dir() / "harmful.jsonl")
@@ -84,7 +82,7 @@ def load_phrases(name: str) -> dict:
     "The per-language phrase lists `refusals` or `compliance` (non-actionable placeholders)."
     return json.loads((data_dir() / f"{name}.json").read_text(encoding="utf-8"))
 
-# %% ../nbs/06_data.ipynb #62fe3606
+# %% ../nbs/06_data.ipynb #c58f25b1
 def load_multijail(path=None, langs="all") -> pd.DataFrame:
     "MultiJail in the long format (kind harmful, split eval), from a local CSV or, if `path` is None, from the hub."
     if path is None:
@@ -101,7 +99,7 @@ def load_multijail(path=None, langs="all") -> pd.DataFrame:
     out = out.rename(columns={"tags": "category"}).assign(kind="harmful", split="eval", id=lambda d: "mj-" + d.id.astype(str))
     return out[["id", "lang", "kind", "split", "prompt"] + [c for c in ["category", "source"] if c in out]]
 
-# %% ../nbs/06_data.ipynb #0694ae84
+# %% ../nbs/06_data.ipynb #ab19364e
 def read_table(path=None, hub: str = None, split: str = "train", **load_kw) -> pd.DataFrame:
     "A local CSV/JSONL/Parquet file, or (if `path` is None) the hub dataset `hub` at run time."
     if path is None:
