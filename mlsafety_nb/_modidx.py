@@ -132,4 +132,8 @@ d = { 'settings': { 'branch': 'main',
                                       'mlsafety_nb.pipeline.save_run': ('pipeline.html#save_run', 'mlsafety_nb/pipeline.py')},
             'mlsafety_nb.report': { 'mlsafety_nb.report.plot_rates': ('report.html#plot_rates', 'mlsafety_nb/report.py'),
                                     'mlsafety_nb.report.provenance_note': ('report.html#provenance_note', 'mlsafety_nb/report.py'),
-                                    'mlsafety_nb.report.rates_wide': ('report.html#rates_wide', 'mlsafety_nb/report.py')}}}
+                                    'mlsafety_nb.report.rates_wide': ('report.html#rates_wide', 'mlsafety_nb/report.py')},
+            'mlsafety_nb.train': { 'mlsafety_nb.train.TrainConfig': ('train.html#trainconfig', 'mlsafety_nb/train.py'),
+                                   'mlsafety_nb.train._trainable': ('train.html#_trainable', 'mlsafety_nb/train.py'),
+                                   'mlsafety_nb.train.check_mask': ('train.html#check_mask', 'mlsafety_nb/train.py'),
+                                   'mlsafety_nb.train.sft': ('train.html#sft', 'mlsafety_nb/train.py')}}}
