@@ -33,10 +33,12 @@ def main(parts=HERE / "parts"):
                                                split=split[r["id"]], text=r["text"], answer=r["answer"],
                                                keywords=r["keywords"]) for r in harmless])
     if (parts / "utility.jsonl").exists(): write_jsonl(HERE / "utility.jsonl", read([parts / "utility.jsonl"]))
-    for name in ("refusals", "compliance"):
+    for name in ("refusals", "compliance"):   # phrases from parts are added to the existing lists, never replace them
         if (parts / f"{name}.json").exists():
-            (HERE / f"{name}.json").write_text(json.dumps(json.loads((parts / f"{name}.json").read_text(encoding="utf-8")),
-                                                          ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+            old = json.loads((HERE / f"{name}.json").read_text(encoding="utf-8")) if (HERE / f"{name}.json").exists() else {}
+            new = json.loads((parts / f"{name}.json").read_text(encoding="utf-8"))
+            merged = {l: list(dict.fromkeys(old.get(l, []) + new[l])) for l in new}
+            (HERE / f"{name}.json").write_text(json.dumps(merged, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print(f"harmful {n}, harmless {m}")
 
 

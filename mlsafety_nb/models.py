@@ -7,7 +7,7 @@ __all__ = ['EMBEDDED_ID', 'MODEL_REGISTRY', 'save_model', 'embedded_path', 'tiny
            'resolve_model', 'hub_reachable', 'default_device', 'load_model', 'fingerprint', 'folder_fingerprint',
            'tiny_tokenizer', 'tiny_model']
 
-# %% ../nbs/01_models.ipynb #ac5858ea
+# %% ../nbs/01_models.ipynb #3f75af9f
 import os, shutil, socket, time
 from pathlib import Path
 from typing import Callable
@@ -18,7 +18,7 @@ from transformers import Gemma3ForCausalLM, Gemma3TextConfig
 
 from .core import cache_dir
 
-# %% ../nbs/01_models.ipynb #ccdb97ea
+# %% ../nbs/01_models.ipynb #6a941e45
 def save_model(model, tokenizer, path) -> Path:
     "Save `model` (quantizer removed) and `tokenizer` as a safetensors folder at `path`, atomically."
     path = Path(path)
@@ -32,7 +32,7 @@ def save_model(model, tokenizer, path) -> Path:
     os.replace(tmp, path)
     return path
 
-# %% ../nbs/01_models.ipynb #96493462
+# %% ../nbs/01_models.ipynb #582521da
 EMBEDDED_ID = "google/gemma-3-270m"
 
 def embedded_path(rebuild: bool = False) -> Path:
@@ -49,14 +49,18 @@ def embedded_path(rebuild: bool = False) -> Path:
     print(f"done in {time.time() - t:.0f} s")
     return out
 
-# %% ../nbs/01_models.ipynb #9446135c
+# %% ../nbs/01_models.ipynb #155b898b
 def tiny_path(seed: int = 0) -> Path:
     "Folder of `tiny_model(seed)` saved in the cache, so that notebooks can smoke-test with `model='tiny'`."
     out = cache_dir("models") / f"tiny-{seed}"
     if not (out / "model.safetensors").exists(): save_model(*tiny_model(seed), out)
     return out
 
-MODEL_REGISTRY: dict = {"embedded": embedded_path, "tiny": tiny_path}
+def _victim():
+    from mlsafety_nb.align import victim_path   # imported lazily: align builds on this module
+    return victim_path()
+
+MODEL_REGISTRY: dict = {"embedded": embedded_path, "tiny": tiny_path, "embedded-victim": _victim}
 
 class ModelLoadError(OSError):
     "A model could not be found or loaded; the message says why and what to do."
@@ -79,7 +83,7 @@ def resolve_model(name) -> str:
                              f"(known aliases: {', '.join(MODEL_REGISTRY)})")
     return name
 
-# %% ../nbs/01_models.ipynb #9587802b
+# %% ../nbs/01_models.ipynb #b52e9f11
 def hub_reachable(timeout: float = 3.0) -> bool:
     "Whether the Hugging Face hub (or `HF_ENDPOINT`) answers a TCP connection within `timeout` seconds."
     if os.environ.get("HF_HUB_OFFLINE", "0").lower() in ("1", "true", "yes"): return False
@@ -116,7 +120,7 @@ def load_model(name="embedded", dtype=None, device=None, trust_remote_code: bool
     model.mlsnb_name = str(name)
     return model.to(device).eval(), tok
 
-# %% ../nbs/01_models.ipynb #11cb6c0e
+# %% ../nbs/01_models.ipynb #4865491c
 def fingerprint(model) -> str:
     "A 32-hex-digit hash of all of `model`'s tensors (names, shapes, dtypes and values)."
     h = xxhash.xxh3_128()
@@ -135,7 +139,7 @@ def folder_fingerprint(path) -> str:
             for block in iter(lambda: fh.read(1 << 24), b""): h.update(block)
     return h.hexdigest()
 
-# %% ../nbs/01_models.ipynb #f700140b
+# %% ../nbs/01_models.ipynb #424faaf5
 _SPECIALS = ["<pad>", "<eos>", "<bos>", "<unk>", "<start_of_turn>", "<end_of_turn>"]
 
 def tiny_tokenizer() -> PreTrainedTokenizerFast:
