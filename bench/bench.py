@@ -1,6 +1,6 @@
 """Speed and memory benchmarks of mlsafety_nb on this machine, written to a JSON file.
 
-Usage: python bench/bench.py [--out bench/results.json] [--only load,generate]
+Usage: python bench/bench.py [--out bench/results.json] [--only load,generate,align]
 Each section records wall times and the process's peak resident memory after it ran."""
 import argparse, json, os, platform, resource, subprocess, sys, time
 from pathlib import Path
@@ -50,7 +50,17 @@ def bench_generate(max_new_tokens: int = 32) -> dict:
     return out
 
 
-SECTIONS = {"load": bench_load, "generate": bench_generate}
+def bench_align() -> dict:
+    "Wall time and peak memory of aligning the embedded model with the default AlignConfig (always rebuilt here)."
+    from mlsafety_nb.align import AlignConfig, alignment_pairs, victim_path
+    cfg = AlignConfig()
+    t = time.time()
+    path = victim_path(cfg, rebuild=True)
+    return dict(seconds=round(time.time() - t, 1), pairs=len(alignment_pairs(cfg)), victim=path.name,
+                peak_rss_gib=peak_rss_gib())
+
+
+SECTIONS = {"load": bench_load, "generate": bench_generate, "align": bench_align}
 
 
 def main():
