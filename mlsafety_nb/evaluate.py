@@ -6,7 +6,7 @@
 __all__ = ['ITEM_COLUMNS', 'SAFETY_METRICS', 'wilson', 'is_helpful', 'check_items', 'judge_items', 'rate_row', 'safety_table',
            'evaluate_safety', 'token_nll', 'perplexity_table', 'mc_accuracy', 'with_provenance']
 
-# %% ../nbs/05_evaluate.ipynb #38f83be8
+# %% ../nbs/05_evaluate.ipynb #14a617bd
 import math
 from typing import Optional
 
@@ -16,22 +16,22 @@ import torch
 
 from .core import check_lang
 
-# %% ../nbs/05_evaluate.ipynb #b3679b78
+# %% ../nbs/05_evaluate.ipynb #b2a7a2db
 def wilson(k: int, n: int, z: float = 1.959964) -> tuple:
     "The Wilson score interval `(lo, hi)` for `k` successes out of `n` (95% by default); `(nan, nan)` if n is 0."
     if n == 0: return (float("nan"), float("nan"))
     p = k / n
     centre, half = (p + z * z / (2 * n)) / (1 + z * z / n), z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return (max(0.0, centre - half), min(1.0, centre + half))
+    return (max(0.0, min(p, centre - half)), min(1.0, max(p, centre + half)))   # rounding must not exclude p
 
-# %% ../nbs/05_evaluate.ipynb #7d163d55
+# %% ../nbs/05_evaluate.ipynb #d4e22913
 def is_helpful(response: str, keywords, match: str = "all") -> bool:
     "Whether `response` contains `keywords` (all of them, or any with `match='any'`), ignoring case."
     if not keywords: return False
     hits = [k.lower() in (response or "").lower() for k in keywords]
     return all(hits) if match == "all" else any(hits)
 
-# %% ../nbs/05_evaluate.ipynb #255b838f
+# %% ../nbs/05_evaluate.ipynb #1688bcac
 ITEM_COLUMNS = ["id", "lang", "kind", "prompt"]
 
 def check_items(items: pd.DataFrame) -> pd.DataFrame:
@@ -57,7 +57,7 @@ def judge_items(items: pd.DataFrame, responses, judge=None) -> pd.DataFrame:
     out["judge"] = judge.name
     return out
 
-# %% ../nbs/05_evaluate.ipynb #cca11577
+# %% ../nbs/05_evaluate.ipynb #a1b0a807
 SAFETY_METRICS = {  # metric: (item kind, column)
     "violation": ("harmful", "violation"), "over_refusal": ("harmless", "refused"),
     "helpfulness": ("harmless", "helpful"), "template_harmful": ("harmful", "template"),
@@ -80,14 +80,14 @@ def safety_table(per_item: pd.DataFrame, by=("lang",)) -> pd.DataFrame:
             if len(sub) and col in sub: rows.append(rate_row(sub[col], **keys, metric=metric))
     return pd.DataFrame(rows)
 
-# %% ../nbs/05_evaluate.ipynb #6034d179
+# %% ../nbs/05_evaluate.ipynb #4785f8fa
 def evaluate_safety(backend, items: pd.DataFrame, cfg=None, judge=None, cache=True) -> pd.DataFrame:
     "Generate answers for `items` with `backend`, judge them, and return the per-item table."
     from mlsafety_nb.generate import generate
     check_items(items)
     return judge_items(items, generate(backend, items.prompt.tolist(), cfg, cache=cache), judge)
 
-# %% ../nbs/05_evaluate.ipynb #ace6d20a
+# %% ../nbs/05_evaluate.ipynb #2769cd8b
 @torch.no_grad()
 def token_nll(model, tok, texts, batch_size: int = 8, max_len: int = 256) -> list:
     "For each text, `(sum of token NLLs, number of predicted tokens)` under `model` (BOS added, no chat template)."
@@ -112,7 +112,7 @@ def perplexity_table(model, tok, texts: pd.DataFrame, batch_size: int = 8) -> pd
         rows.append(dict(lang=lang, metric="perplexity", k=np.nan, n=ntok, value=math.exp(total / ntok), lo=np.nan, hi=np.nan))
     return pd.DataFrame(rows)
 
-# %% ../nbs/05_evaluate.ipynb #8f3101c3
+# %% ../nbs/05_evaluate.ipynb #f10434cc
 @torch.no_grad()
 def mc_accuracy(model, tok, questions: pd.DataFrame, system=None) -> pd.DataFrame:
     "Zero-shot multiple-choice accuracy per language; `questions` has `lang`, `question`, `choices` (list), `answer` (index)."
@@ -127,7 +127,7 @@ def mc_accuracy(model, tok, questions: pd.DataFrame, system=None) -> pd.DataFram
     res = questions.assign(correct=correct)
     return pd.DataFrame([rate_row(g.correct, lang=l, metric="mc_accuracy") for l, g in res.groupby("lang", sort=False)])
 
-# %% ../nbs/05_evaluate.ipynb #8cb007a5
+# %% ../nbs/05_evaluate.ipynb #1a48d02b
 def with_provenance(df: pd.DataFrame, prov: dict, model: str = None) -> pd.DataFrame:
     "Add `model`, `fingerprint`, `seed` and `commit` columns from a `provenance` dict."
     return df.assign(model=model or prov.get("config", {}).get("model"), fingerprint=prov.get("fingerprint"),
