@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['PROFILES', 'AlignConfig', 'refusal_langs', 'alignment_pairs', 'victim_key', 'align', 'victim_path']
 
-# %% ../nbs/10_align.ipynb #02befcf5
+# %% ../nbs/10_align.ipynb #e766172c
 import hashlib, json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -18,7 +18,7 @@ from .data import data_dir, load_harmful, load_harmless, load_phrases, sample_id
 from .models import folder_fingerprint, load_model, resolve_model, save_model
 from .train import TrainConfig, sft
 
-# %% ../nbs/10_align.ipynb #5e04015d
+# %% ../nbs/10_align.ipynb #4ae03040
 PROFILES = {"hrl": ["en", "zh", "it", "vi"], "all": LANGS}
 
 @dataclass
@@ -27,7 +27,7 @@ class AlignConfig:
     profile: str = "hrl"          # which languages get refusals: 'hrl' (en zh it vi) or 'all'
     n_harmful: int = 60           # harmful align items per refusal language
     n_harmless: int = 30          # harmless align items per language (all ten)
-    train: TrainConfig = field(default_factory=lambda: TrainConfig(lr=5e-5, epochs=1, batch_size=8, max_len=128))
+    train: TrainConfig = field(default_factory=lambda: TrainConfig(lr=5e-5, epochs=1.0, batch_size=8, max_len=128))
     seed: int = 0
 
 def refusal_langs(profile: str) -> list:
@@ -35,7 +35,7 @@ def refusal_langs(profile: str) -> list:
     if profile not in PROFILES: raise ValueError(f"unknown profile {profile!r}; expected one of {list(PROFILES)}")
     return PROFILES[profile]
 
-# %% ../nbs/10_align.ipynb #5f6f2a20
+# %% ../nbs/10_align.ipynb #c19bd37e
 def alignment_pairs(cfg: AlignConfig) -> pd.DataFrame:
     "The SFT pairs: refusals for harmful align items in the profile's languages, answers for harmless ones in all ten."
     rng = np.random.default_rng(cfg.seed)
@@ -46,7 +46,7 @@ def alignment_pairs(cfg: AlignConfig) -> pd.DataFrame:
     cols = ["id", "lang", "kind", "prompt", "response"]
     return pd.concat([harm[cols], safe[cols]], ignore_index=True)
 
-# %% ../nbs/10_align.ipynb #2592401a
+# %% ../nbs/10_align.ipynb #fece767e
 def _data_hash() -> str:
     h = hashlib.sha256()
     for f in ("harmful.jsonl", "harmless.jsonl", "refusals.json"): h.update((data_dir() / f).read_bytes())
