@@ -5,6 +5,7 @@ Each section records wall times and the process's peak resident memory after it 
 import argparse, json, os, platform, resource, subprocess, sys, time
 from pathlib import Path
 
+import pandas as pd
 import torch
 
 from mlsafety_nb.core import git_commit, versions
@@ -56,8 +57,9 @@ def bench_align() -> dict:
     cfg = AlignConfig()
     t = time.time()
     path = victim_path(cfg, rebuild=True)
-    return dict(seconds=round(time.time() - t, 1), pairs=len(alignment_pairs(cfg)), victim=path.name,
-                peak_rss_gib=peak_rss_gib())
+    log = pd.read_csv(path / "train_log.csv")
+    return dict(seconds=round(time.time() - t, 1), train_seconds=round(float(log.seconds.iloc[-1]), 1), steps=len(log),
+                pairs=len(alignment_pairs(cfg)), victim=path.name, peak_rss_gib=peak_rss_gib())
 
 
 SECTIONS = {"load": bench_load, "generate": bench_generate, "align": bench_align}
