@@ -6,7 +6,7 @@
 __all__ = ['ITEM_COLUMNS', 'SAFETY_METRICS', 'wilson', 'is_helpful', 'check_items', 'judge_items', 'rate_row', 'safety_table',
            'evaluate_safety', 'token_nll', 'perplexity_table', 'mc_accuracy', 'with_provenance']
 
-# %% ../nbs/05_evaluate.ipynb #aa06a2a9
+# %% ../nbs/05_evaluate.ipynb #7ecbef3c
 import math
 from typing import Optional
 
@@ -15,8 +15,9 @@ import pandas as pd
 import torch
 
 from .core import check_lang
+from .models import output_logits
 
-# %% ../nbs/05_evaluate.ipynb #c6acc201
+# %% ../nbs/05_evaluate.ipynb #b6c022d1
 def wilson(k: int, n: int, z: float = 1.959964) -> tuple:
     "The Wilson score interval `(lo, hi)` for `k` successes out of `n` (95% by default); `(nan, nan)` if n is 0."
     if n == 0: return (float("nan"), float("nan"))
@@ -24,14 +25,14 @@ def wilson(k: int, n: int, z: float = 1.959964) -> tuple:
     centre, half = (p + z * z / (2 * n)) / (1 + z * z / n), z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
     return (max(0.0, min(p, centre - half)), min(1.0, max(p, centre + half)))   # rounding must not exclude p
 
-# %% ../nbs/05_evaluate.ipynb #763c8885
+# %% ../nbs/05_evaluate.ipynb #fbd24c8c
 def is_helpful(response: str, keywords, match: str = "all") -> bool:
     "Whether `response` contains `keywords` (all of them, or any with `match='any'`), ignoring case."
     if not keywords: return False
     hits = [k.lower() in (response or "").lower() for k in keywords]
     return all(hits) if match == "all" else any(hits)
 
-# %% ../nbs/05_evaluate.ipynb #73c0fa57
+# %% ../nbs/05_evaluate.ipynb #e5d15c6f
 ITEM_COLUMNS = ["id", "lang", "kind", "prompt"]
 
 def check_items(items: pd.DataFrame) -> pd.DataFrame:
@@ -57,7 +58,7 @@ def judge_items(items: pd.DataFrame, responses, judge=None) -> pd.DataFrame:
     out["judge"] = judge.name
     return out
 
-# %% ../nbs/05_evaluate.ipynb #3c83ded0
+# %% ../nbs/05_evaluate.ipynb #7c72ce3d
 SAFETY_METRICS = {  # metric: (item kind, column)
     "violation": ("harmful", "violation"), "over_refusal": ("harmless", "refused"),
     "helpfulness": ("harmless", "helpful"), "template_harmful": ("harmful", "template"),
@@ -80,19 +81,18 @@ def safety_table(per_item: pd.DataFrame, by=("lang",)) -> pd.DataFrame:
             if len(sub) and col in sub: rows.append(rate_row(sub[col], **keys, metric=metric))
     return pd.DataFrame(rows)
 
-# %% ../nbs/05_evaluate.ipynb #8912429a
+# %% ../nbs/05_evaluate.ipynb #63ceae8c
 def evaluate_safety(backend, items: pd.DataFrame, cfg=None, judge=None, cache=True) -> pd.DataFrame:
     "Generate answers for `items` with `backend`, judge them, and return the per-item table."
     from mlsafety_nb.generate import generate
     check_items(items)
     return judge_items(items, generate(backend, items.prompt.tolist(), cfg, cache=cache), judge)
 
-# %% ../nbs/05_evaluate.ipynb #70ab3bfe
+# %% ../nbs/05_evaluate.ipynb #ec731e81
 @torch.no_grad()
 def token_nll(model, tok, texts, batch_size: int = 8, max_len: int = 256, chunk: int = 512) -> list:
     "For each text, `(sum of token NLLs, number of predicted tokens)` under `model` (BOS added, no chat template)."
-    out, head = [], model.get_output_embeddings()
-    cap = getattr(model.config, "final_logit_softcapping", None)
+    out = []
     for s in range(0, len(texts), batch_size):
         tok.padding_side = "right"
         enc = tok(list(texts[s:s + batch_size]), return_tensors="pt", padding=True, truncation=True,
@@ -100,9 +100,8 @@ def token_nll(model, tok, texts, batch_size: int = 8, max_len: int = 256, chunk:
         hidden = model.get_decoder()(**enc).last_hidden_state[:, :-1]
         mask = enc.attention_mask[:, 1:].bool()
         h, tgt = hidden[mask], enc.input_ids[:, 1:][mask]        # real positions only: no logits for padding
-        nll = torch.cat([torch.nn.functional.cross_entropy(
-            (lambda z: z if cap is None else cap * torch.tanh(z / cap))(head(h[i:i + chunk]).float()),
-            tgt[i:i + chunk], reduction="none") for i in range(0, len(h), chunk)])
+        nll = torch.cat([torch.nn.functional.cross_entropy(output_logits(model, h[i:i + chunk]), tgt[i:i + chunk],
+                                                           reduction="none") for i in range(0, len(h), chunk)])
         per_text = torch.zeros(mask.shape[0], device=nll.device).index_add_(0, mask.nonzero()[:, 0], nll)
         out += [(float(a), int(b)) for a, b in zip(per_text, mask.sum(1))]
     return out
@@ -117,7 +116,7 @@ def perplexity_table(model, tok, texts: pd.DataFrame, batch_size: int = 8) -> pd
         rows.append(dict(lang=lang, metric="perplexity", k=np.nan, n=ntok, value=math.exp(total / ntok), lo=np.nan, hi=np.nan))
     return pd.DataFrame(rows)
 
-# %% ../nbs/05_evaluate.ipynb #8cf97600
+# %% ../nbs/05_evaluate.ipynb #72d8d6dc
 @torch.no_grad()
 def mc_accuracy(model, tok, questions: pd.DataFrame, system=None) -> pd.DataFrame:
     "Zero-shot multiple-choice accuracy per language; `questions` has `lang`, `question`, `choices` (list), `answer` (index)."
@@ -132,7 +131,7 @@ def mc_accuracy(model, tok, questions: pd.DataFrame, system=None) -> pd.DataFram
     res = questions.assign(correct=correct)
     return pd.DataFrame([rate_row(g.correct, lang=l, metric="mc_accuracy") for l, g in res.groupby("lang", sort=False)])
 
-# %% ../nbs/05_evaluate.ipynb #6d267a13
+# %% ../nbs/05_evaluate.ipynb #5ff866e6
 def with_provenance(df: pd.DataFrame, prov: dict, model: str = None) -> pd.DataFrame:
     "Add `model`, `fingerprint`, `seed` and `commit` columns from a `provenance` dict."
     return df.assign(model=model or prov.get("config", {}).get("model"), fingerprint=prov.get("fingerprint"),

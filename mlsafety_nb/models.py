@@ -5,9 +5,9 @@
 # %% auto #0
 __all__ = ['EMBEDDED_ID', 'MODEL_REGISTRY', 'save_model', 'embedded_path', 'tiny_path', 'ModelLoadError', 'register_model',
            'resolve_model', 'hub_reachable', 'default_device', 'load_model', 'fingerprint', 'folder_fingerprint',
-           'tiny_tokenizer', 'tiny_model']
+           'output_logits', 'tiny_tokenizer', 'tiny_model']
 
-# %% ../nbs/01_models.ipynb #3f75af9f
+# %% ../nbs/01_models.ipynb #75e55025
 import os, shutil, socket, time
 from pathlib import Path
 from typing import Callable
@@ -18,7 +18,7 @@ from transformers import Gemma3ForCausalLM, Gemma3TextConfig
 
 from .core import cache_dir
 
-# %% ../nbs/01_models.ipynb #6a941e45
+# %% ../nbs/01_models.ipynb #f263efc0
 def save_model(model, tokenizer, path) -> Path:
     "Save `model` (quantizer removed) and `tokenizer` as a safetensors folder at `path`, atomically."
     path = Path(path)
@@ -32,7 +32,7 @@ def save_model(model, tokenizer, path) -> Path:
     os.replace(tmp, path)
     return path
 
-# %% ../nbs/01_models.ipynb #582521da
+# %% ../nbs/01_models.ipynb #1d6c951d
 EMBEDDED_ID = "google/gemma-3-270m"
 
 def embedded_path(rebuild: bool = False) -> Path:
@@ -49,7 +49,7 @@ def embedded_path(rebuild: bool = False) -> Path:
     print(f"done in {time.time() - t:.0f} s")
     return out
 
-# %% ../nbs/01_models.ipynb #155b898b
+# %% ../nbs/01_models.ipynb #ae0579bc
 def tiny_path(seed: int = 0) -> Path:
     "Folder of `tiny_model(seed)` saved in the cache, so that notebooks can smoke-test with `model='tiny'`."
     out = cache_dir("models") / f"tiny-{seed}"
@@ -83,7 +83,7 @@ def resolve_model(name) -> str:
                              f"(known aliases: {', '.join(MODEL_REGISTRY)})")
     return name
 
-# %% ../nbs/01_models.ipynb #b52e9f11
+# %% ../nbs/01_models.ipynb #5c1589c4
 def hub_reachable(timeout: float = 3.0) -> bool:
     "Whether the Hugging Face hub (or `HF_ENDPOINT`) answers a TCP connection within `timeout` seconds."
     if os.environ.get("HF_HUB_OFFLINE", "0").lower() in ("1", "true", "yes"): return False
@@ -120,7 +120,7 @@ def load_model(name="embedded", dtype=None, device=None, trust_remote_code: bool
     model.mlsnb_name = str(name)
     return model.to(device).eval(), tok
 
-# %% ../nbs/01_models.ipynb #4865491c
+# %% ../nbs/01_models.ipynb #1b3299eb
 def fingerprint(model) -> str:
     "A 32-hex-digit hash of all of `model`'s tensors (names, shapes, dtypes and values)."
     h = xxhash.xxh3_128()
@@ -139,7 +139,14 @@ def folder_fingerprint(path) -> str:
             for block in iter(lambda: fh.read(1 << 24), b""): h.update(block)
     return h.hexdigest()
 
-# %% ../nbs/01_models.ipynb #424faaf5
+# %% ../nbs/01_models.ipynb #9c6f0a62
+def output_logits(model, hidden: torch.Tensor) -> torch.Tensor:
+    "fp32 logits of `model` for the decoder states `hidden` (any leading shape), soft-capped where the model caps."
+    logits = model.get_output_embeddings()(hidden).float()
+    cap = getattr(model.config, "final_logit_softcapping", None)
+    return cap * torch.tanh(logits / cap) if cap else logits
+
+# %% ../nbs/01_models.ipynb #ce094406
 _SPECIALS = ["<pad>", "<eos>", "<bos>", "<unk>", "<start_of_turn>", "<end_of_turn>"]
 
 def tiny_tokenizer() -> PreTrainedTokenizerFast:
