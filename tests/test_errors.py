@@ -20,7 +20,7 @@ def test_missing_model_path(tmp_path):
 
 
 def test_folder_without_weights(tmp_path):
-    with pytest.raises(ModelLoadError, match="has no \*.safetensors weights"):
+    with pytest.raises(ModelLoadError, match=r"has no \*\.safetensors weights"):
         load_model(str(tmp_path))
 
 
