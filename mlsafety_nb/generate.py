@@ -6,8 +6,8 @@
 __all__ = ['PAPER_A_GEN', 'GenConfig', 'stop_token_ids', 'add_bos', 'fast_lm_head', 'HFBackend', 'VLLMBackend', 'GenCache',
            'generate']
 
-# %% ../nbs/03_generate.ipynb #580bf9f4
-import json
+# %% ../nbs/03_generate.ipynb #aa4b454f
+import json, os
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -20,7 +20,7 @@ from .chat import ensure_chat_template, format_prompt
 from .core import cache_dir, stable_hash
 from .models import fingerprint, folder_fingerprint, resolve_model
 
-# %% ../nbs/03_generate.ipynb #7161af4d
+# %% ../nbs/03_generate.ipynb #c723b6f0
 @dataclass
 class GenConfig:
     "Decoding settings. Paper A uses greedy decoding, repetition penalty 1.1 and 256 new tokens."
@@ -38,7 +38,7 @@ class GenConfig:
 
 PAPER_A_GEN = GenConfig(max_new_tokens=256, repetition_penalty=1.1)
 
-# %% ../nbs/03_generate.ipynb #cb4e6ceb
+# %% ../nbs/03_generate.ipynb #139aea02
 def stop_token_ids(tok, model=None) -> list:
     "Token ids that end an answer: EOS, `<end_of_turn>` where the vocabulary has it, and the model's own EOS ids."
     ids = {tok.eos_token_id}
@@ -91,7 +91,7 @@ class HFBackend:
                                                                  pad_token_id=tok.pad_token_id, **kw)
         return tok.batch_decode(out[:, enc.input_ids.shape[1]:], skip_special_tokens=True)
 
-# %% ../nbs/03_generate.ipynb #4e578374
+# %% ../nbs/03_generate.ipynb #b9b695fc
 class VLLMBackend:
     "Generation with vllm (GPU). `model` is an alias, folder or hub id; extra kwargs go to `vllm.LLM`."
     name = "vllm"
@@ -121,7 +121,7 @@ class VLLMBackend:
         del self.llm
         import gc; gc.collect(); torch.cuda.empty_cache()
 
-# %% ../nbs/03_generate.ipynb #b8311e3b
+# %% ../nbs/03_generate.ipynb #d416e13f
 class GenCache:
     "Append-only JSON-lines cache of generations for one (model fingerprint, decoding settings) pair."
     def __init__(self, fp: str, cfg: GenConfig, root=None):
@@ -146,9 +146,7 @@ class GenCache:
                 f.write(json.dumps(dict(k=self.key(t), out=o), ensure_ascii=False) + "\n")
             f.flush(); os.fsync(f.fileno())
 
-# %% ../nbs/03_generate.ipynb #a3eeffa1
-import os
-
+# %% ../nbs/03_generate.ipynb #8bcf1c02
 def generate(backend, prompts: list, cfg: GenConfig = None, cache=True, progress: bool = True) -> list:
     "Answers to `prompts` (in order) from `backend`; cached on disk unless `cache=False` (or a folder for it)."
     cfg = cfg or GenConfig()
