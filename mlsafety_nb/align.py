@@ -25,8 +25,8 @@ PROFILES = {"hrl": ["en", "zh", "it", "vi"], "all": LANGS}
 class AlignConfig:
     "What the victim is aligned on, and how."
     profile: str = "hrl"          # which languages get refusals: 'hrl' (en zh it vi) or 'all'
-    n_harmful: int = 60           # harmful align items per refusal language
-    n_harmless: int = 30          # harmless align items per language (all ten)
+    n_harmful: int = 40           # harmful align items per refusal language
+    n_harmless: int = 40          # harmless align items per language (all ten)
     train: TrainConfig = field(default_factory=lambda: TrainConfig(lr=5e-5, epochs=1.0, batch_size=8, max_len=128))
     seed: int = 0
 

@@ -1,12 +1,28 @@
-"Papermill smoke runs of every experiment notebook on the tiny model, through the pipeline, as `make reproduce` runs them."
+"""Papermill smoke runs of every experiment notebook on the tiny model, through the pipeline, as `make reproduce` runs them.
+
+Runs of one paper section (`paper_A2_attack`, `paper_A2_report`, ...) share one runs folder, in order, because a
+section's `_report` notebook reads the runs of the notebooks before it."""
+import json
+
 import pandas as pd
 import pytest
-import yaml
 
 from conftest import ROOT
 from mlsafety_nb.pipeline import collect, load_grid, run_grid
 
 SMOKE = ROOT / "tests" / "smoke.yaml"
+RATES = ["violation", "over_refusal", "helpfulness"]
+
+
+def section(spec) -> str:
+    "`paper_A2_attack` and `paper_A2_report` belong to section `paper_A2`; a study notebook is its own section."
+    return spec.name.rsplit("_", 1)[0] if spec.name.startswith("paper_") else spec.name
+
+
+def groups() -> dict:
+    out = {}
+    for s in load_grid(SMOKE): out.setdefault(section(s), []).append(s)
+    return out
 
 
 def test_every_experiment_notebook_has_a_smoke_run():
@@ -17,14 +33,40 @@ def test_every_experiment_notebook_has_a_smoke_run():
     assert experiments <= reproduced, f"not in reproduce.yaml: {sorted(experiments - reproduced)}"
 
 
-@pytest.mark.parametrize("spec", load_grid(SMOKE), ids=lambda s: s.notebook.stem)
-def test_smoke_run(spec, tmp_path):
-    status = run_grid([spec], tmp_path)
-    assert status.status.tolist() == ["done"], status.error.tolist()
-    res = collect(tmp_path)
-    langs = set(spec.params.get("langs", []))
-    assert {"violation", "over_refusal", "helpfulness"} <= set(res.metric)
+def check_rates(res: pd.DataFrame, langs: set):
+    assert set(RATES) <= set(res.metric)
     assert langs <= set(res.lang)
-    rates = res[res.metric.isin(["violation", "over_refusal", "helpfulness"])]
+    rates = res[res.metric.isin(RATES)]
     assert rates.value.between(0, 1).all() and (rates.lo <= rates.value).all() and (rates.value <= rates.hi).all()
     assert res.fingerprint.notna().all() and res.commit.notna().all()
+
+
+def check_attack_report(res: pd.DataFrame, summary: pd.DataFrame, report_params: dict):
+    "The report's matrix cells agree with the attack runs they summarise."
+    attacked, victim = res[res.model == "attacked"], res[res.model == "victim"]
+    assert victim.fingerprint.nunique() == 1 and (attacked.fingerprint != victim.fingerprint.iloc[0]).all()
+    for strength, n in [("full", report_params["full_n"]), ("moderate", report_params["moderate_n"])]:
+        cells = summary[summary.strength == strength]
+        runs = attacked[(attacked.n_harmful == n) & (attacked.method == "full") & (attacked.metric == "violation")]
+        assert len(cells) == len(runs) > 0
+        merged = cells.merge(runs, on=["attack_lang", "lang"], suffixes=("", "_run"))
+        assert len(merged) == len(cells) and (merged.value == merged.value_run).all()
+        v = victim[victim.metric == "violation"].drop_duplicates("lang").set_index("lang")
+        assert ((merged.value - merged.lang.map(v.value) - merged.change).abs() < 1e-12).all()
+        assert (merged.rise.astype(bool) == (merged.lo > merged.lang.map(v.hi))).all()
+
+
+@pytest.mark.parametrize("name", list(groups()))
+def test_smoke_run(name, tmp_path):
+    specs = groups()[name]
+    status = run_grid(specs, tmp_path)
+    assert status.status.tolist() == ["done"] * len(specs), status.error.tolist()
+    for spec in specs:
+        run = spec.dir(tmp_path)
+        res = pd.read_csv(run / "results.csv")
+        if spec.name.endswith("_report"):
+            runs = collect(tmp_path)
+            check_attack_report(runs[runs.name == "paper_A2_attack"], res, spec.params)
+        else:
+            check_rates(res, set(spec.params.get("langs", [])))
+        assert json.loads((run / "provenance.json").read_text())["commit"]
