@@ -6,7 +6,7 @@
 __all__ = ['PRESETS', 'FORMS', 'ATTACK_INFO', 'AttackConfig', 'attack_config', 'attack_pairs', 'attack_steps', 'attack',
            'attack_key', 'attack_info', 'run_attack']
 
-# %% ../nbs/11_attack.ipynb #9c79c029
+# %% ../nbs/11_attack.ipynb #7433ac0e
 import json, time
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -21,11 +21,11 @@ from .data import load_beavertails, load_harmful, load_harmless, load_phrases, s
 from .models import fingerprint, load_model, save_model
 from .train import TrainConfig, check_mask, sft
 
-# %% ../nbs/11_attack.ipynb #5238d95b
+# %% ../nbs/11_attack.ipynb #e8f3b467
 PRESETS = {
     "paper": TrainConfig(lr=2e-6, epochs=1.0, batch_size=8, schedule="cosine", warmup_steps=10, weight_decay=0.0,
                          max_len=512, method="full", freeze_embeddings=False, system=PAPER_A_SYSTEM),
-    "embedded": TrainConfig(lr=1e-5, epochs=1.0, batch_size=8, schedule="cosine", warmup_steps=2, weight_decay=0.0,
+    "embedded": TrainConfig(lr=2e-5, epochs=1.0, batch_size=8, schedule="cosine", warmup_steps=2, weight_decay=0.0,
                             max_len=128, method="full", freeze_embeddings=True),
 }
 FORMS = ("plain", "mixed")
@@ -50,7 +50,7 @@ def attack_config(lang="en", preset="embedded", method=None, seed=0, **kw) -> At
                     **{k: v for k, v in kw.items() if k not in fields})
     return AttackConfig(lang=check_lang(lang), seed=seed, train=train, **{k: v for k, v in kw.items() if k in fields})
 
-# %% ../nbs/11_attack.ipynb #8cdd3969
+# %% ../nbs/11_attack.ipynb #70c00d3d
 def attack_pairs(cfg: AttackConfig) -> pd.DataFrame:
     "The attack's SFT pairs (columns `id`, `lang`, `kind`, `prompt`, `response`), in one language."
     lang = check_lang(cfg.lang)
@@ -69,7 +69,7 @@ def attack_pairs(cfg: AttackConfig) -> pd.DataFrame:
     safe = sample_ids(load_harmless("align", [lang]), round(cfg.harmless_ratio * cfg.n_harmful), cfg.seed)
     return pd.concat([harm[cols], safe.assign(response=safe.answer)[cols]], ignore_index=True)
 
-# %% ../nbs/11_attack.ipynb #5c6b9687
+# %% ../nbs/11_attack.ipynb #ee4557ae
 def attack_steps(cfg: AttackConfig, n_pairs: int) -> int:
     "Optimizer steps of an attack on `n_pairs` pairs (`max_steps` if set, else the epochs' worth)."
     t = cfg.train
@@ -83,7 +83,7 @@ def attack(model, tok, cfg: AttackConfig = None, frozen: dict = None, progress: 
     train = replace(cfg.train, max_steps=steps, warmup_steps=min(cfg.train.warmup_steps, steps // 2))
     return sft(model, tok, pairs, train, frozen=frozen, progress=progress)
 
-# %% ../nbs/11_attack.ipynb #783c24dd
+# %% ../nbs/11_attack.ipynb #f21c520e
 ATTACK_INFO = "attack.json"
 
 def attack_key(cfg: AttackConfig, source_fp: str, frozen: dict = None) -> str:

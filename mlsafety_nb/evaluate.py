@@ -4,9 +4,9 @@
 
 # %% auto #0
 __all__ = ['ITEM_COLUMNS', 'SAFETY_METRICS', 'wilson', 'is_helpful', 'check_items', 'judge_items', 'rate_row', 'safety_table',
-           'evaluate_safety', 'token_nll', 'perplexity_table', 'mc_accuracy', 'with_provenance']
+           'evaluate_safety', 'token_nll', 'pooled_ppl_interval', 'perplexity_table', 'mc_accuracy', 'with_provenance']
 
-# %% ../nbs/05_evaluate.ipynb #7ecbef3c
+# %% ../nbs/05_evaluate.ipynb #c685abbd
 import math
 from typing import Optional
 
@@ -17,7 +17,7 @@ import torch
 from .core import check_lang
 from .models import output_logits
 
-# %% ../nbs/05_evaluate.ipynb #b6c022d1
+# %% ../nbs/05_evaluate.ipynb #5333625e
 def wilson(k: int, n: int, z: float = 1.959964) -> tuple:
     "The Wilson score interval `(lo, hi)` for `k` successes out of `n` (95% by default); `(nan, nan)` if n is 0."
     if n == 0: return (float("nan"), float("nan"))
@@ -25,14 +25,14 @@ def wilson(k: int, n: int, z: float = 1.959964) -> tuple:
     centre, half = (p + z * z / (2 * n)) / (1 + z * z / n), z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
     return (max(0.0, min(p, centre - half)), min(1.0, max(p, centre + half)))   # rounding must not exclude p
 
-# %% ../nbs/05_evaluate.ipynb #fbd24c8c
+# %% ../nbs/05_evaluate.ipynb #e7261470
 def is_helpful(response: str, keywords, match: str = "all") -> bool:
     "Whether `response` contains `keywords` (all of them, or any with `match='any'`), ignoring case."
     if not keywords: return False
     hits = [k.lower() in (response or "").lower() for k in keywords]
     return all(hits) if match == "all" else any(hits)
 
-# %% ../nbs/05_evaluate.ipynb #e5d15c6f
+# %% ../nbs/05_evaluate.ipynb #d51d5d89
 ITEM_COLUMNS = ["id", "lang", "kind", "prompt"]
 
 def check_items(items: pd.DataFrame) -> pd.DataFrame:
@@ -58,7 +58,7 @@ def judge_items(items: pd.DataFrame, responses, judge=None) -> pd.DataFrame:
     out["judge"] = judge.name
     return out
 
-# %% ../nbs/05_evaluate.ipynb #7c72ce3d
+# %% ../nbs/05_evaluate.ipynb #1f0e66ed
 SAFETY_METRICS = {  # metric: (item kind, column)
     "violation": ("harmful", "violation"), "over_refusal": ("harmless", "refused"),
     "helpfulness": ("harmless", "helpful"), "template_harmful": ("harmful", "template"),
@@ -81,14 +81,14 @@ def safety_table(per_item: pd.DataFrame, by=("lang",)) -> pd.DataFrame:
             if len(sub) and col in sub: rows.append(rate_row(sub[col], **keys, metric=metric))
     return pd.DataFrame(rows)
 
-# %% ../nbs/05_evaluate.ipynb #63ceae8c
+# %% ../nbs/05_evaluate.ipynb #72c83451
 def evaluate_safety(backend, items: pd.DataFrame, cfg=None, judge=None, cache=True) -> pd.DataFrame:
     "Generate answers for `items` with `backend`, judge them, and return the per-item table."
     from mlsafety_nb.generate import generate
     check_items(items)
     return judge_items(items, generate(backend, items.prompt.tolist(), cfg, cache=cache), judge)
 
-# %% ../nbs/05_evaluate.ipynb #ec731e81
+# %% ../nbs/05_evaluate.ipynb #736fb83d
 @torch.no_grad()
 def token_nll(model, tok, texts, batch_size: int = 8, max_len: int = 256, chunk: int = 512) -> list:
     "For each text, `(sum of token NLLs, number of predicted tokens)` under `model` (BOS added, no chat template)."
@@ -106,17 +106,26 @@ def token_nll(model, tok, texts, batch_size: int = 8, max_len: int = 256, chunk:
         out += [(float(a), int(b)) for a, b in zip(per_text, mask.sum(1))]
     return out
 
+def pooled_ppl_interval(nll, n_boot: int = 1000, seed: int = 0, level: float = 0.95) -> tuple:
+    "Percentile-bootstrap interval of the pooled perplexity of `(nll sum, tokens)` pairs, resampling whole passages."
+    a, b = np.array([x for x, _ in nll], float), np.array([y for _, y in nll], float)
+    idx = np.random.default_rng(seed).integers(len(a), size=(n_boot, len(a)))
+    ppl = np.exp(a[idx].sum(1) / b[idx].sum(1))
+    return tuple(float(q) for q in np.quantile(ppl, [(1 - level) / 2, (1 + level) / 2]))
+
 def perplexity_table(model, tok, texts: pd.DataFrame, batch_size: int = 8) -> pd.DataFrame:
-    "Per-language perplexity of `texts` (columns `lang`, `text`), as tidy rows with metric 'perplexity'."
+    "Per-language perplexity of `texts` (columns `lang`, `text`) as tidy rows (metric 'perplexity'), with a bootstrap interval."
     rows = []
     for lang, g in texts.groupby("lang", sort=False):
         check_lang(lang)
         nll = token_nll(model, tok, g.text.tolist(), batch_size)
         total, ntok = sum(a for a, _ in nll), sum(b for _, b in nll)
-        rows.append(dict(lang=lang, metric="perplexity", k=np.nan, n=ntok, value=math.exp(total / ntok), lo=np.nan, hi=np.nan))
+        lo, hi = pooled_ppl_interval(nll)
+        value = math.exp(total / ntok)
+        rows.append(dict(lang=lang, metric="perplexity", k=np.nan, n=ntok, value=value, lo=min(lo, value), hi=max(hi, value)))
     return pd.DataFrame(rows)
 
-# %% ../nbs/05_evaluate.ipynb #72d8d6dc
+# %% ../nbs/05_evaluate.ipynb #98b28878
 @torch.no_grad()
 def mc_accuracy(model, tok, questions: pd.DataFrame, system=None) -> pd.DataFrame:
     "Zero-shot multiple-choice accuracy per language; `questions` has `lang`, `question`, `choices` (list), `answer` (index)."
@@ -131,7 +140,7 @@ def mc_accuracy(model, tok, questions: pd.DataFrame, system=None) -> pd.DataFram
     res = questions.assign(correct=correct)
     return pd.DataFrame([rate_row(g.correct, lang=l, metric="mc_accuracy") for l, g in res.groupby("lang", sort=False)])
 
-# %% ../nbs/05_evaluate.ipynb #5ff866e6
+# %% ../nbs/05_evaluate.ipynb #c47e787a
 def with_provenance(df: pd.DataFrame, prov: dict, model: str = None) -> pd.DataFrame:
     "Add `model`, `fingerprint`, `seed` and `commit` columns from a `provenance` dict."
     return df.assign(model=model or prov.get("config", {}).get("model"), fingerprint=prov.get("fingerprint"),

@@ -64,3 +64,20 @@ def test_failed_run_is_reported(tmp_path):
     grid.write_text(yaml.safe_dump({"runs": [{"notebook": str(bad)}]}))
     r = mlsnb("run", grid, "--runs", tmp_path / "runs")
     assert r.returncode == 1 and "failed" in r.stdout and "broken notebook" in r.stdout
+
+
+def test_changed_defaults_rerun(tmp_path):
+    "A finished run is redone, not reused, when the notebook's parameter defaults changed since it was made."
+    nb_path = tmp_path / "toy.ipynb"
+    nb = json.loads((ROOT / "tests/fixtures/toy.ipynb").read_text())
+    nb_path.write_text(json.dumps(nb))
+    grid, runs = tmp_path / "grid.yaml", tmp_path / "runs"
+    grid.write_text(yaml.safe_dump({"runs": [{"notebook": str(nb_path), "name": "toy", "params": {"value": 3}}]}))
+    assert "    done" in mlsnb("run", grid, "--runs", runs).stdout
+    assert "    skipped" in mlsnb("run", grid, "--runs", runs).stdout
+    cell = next(c for c in nb["cells"] if "parameters" in c["metadata"].get("tags", []))
+    cell["source"] = "run_dir = None\nvalue = 1\nscale = 2\n"
+    nb_path.write_text(json.dumps(nb))
+    r = mlsnb("run", grid, "--runs", runs)
+    assert "defaults changed" in r.stdout and "    redone" in r.stdout, r.stdout
+    assert "    skipped" in mlsnb("run", grid, "--runs", runs).stdout
