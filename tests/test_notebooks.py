@@ -42,18 +42,19 @@ def check_rates(res: pd.DataFrame, langs: set):
 
 
 def check_attack_report(res: pd.DataFrame, summary: pd.DataFrame, report_params: dict):
-    "The report's matrix cells agree with the attack runs they summarise."
+    "The report's matrix cells agree with the attack runs they summarise, each compared with its own run's victim."
     attacked, victim = res[res.model == "attacked"], res[res.model == "victim"]
     assert victim.fingerprint.nunique() == 1 and (attacked.fingerprint != victim.fingerprint.iloc[0]).all()
+    v = victim[victim.metric == "violation"][["run_id", "lang", "value", "hi"]]
     for strength, n in [("full", report_params["full_n"]), ("moderate", report_params["moderate_n"])]:
         cells = summary[summary.strength == strength]
         runs = attacked[(attacked.n_harmful == n) & (attacked.method == "full") & (attacked.metric == "violation")]
+        runs = runs.merge(v, on=["run_id", "lang"], suffixes=("", "_victim"))
         assert len(cells) == len(runs) > 0
         merged = cells.merge(runs, on=["attack_lang", "lang"], suffixes=("", "_run"))
         assert len(merged) == len(cells) and (merged.value == merged.value_run).all()
-        v = victim[victim.metric == "violation"].drop_duplicates("lang").set_index("lang")
-        assert ((merged.value - merged.lang.map(v.value) - merged.change).abs() < 1e-12).all()
-        assert (merged.rise.astype(bool) == (merged.lo > merged.lang.map(v.hi))).all()
+        assert ((merged.value - merged.value_victim - merged.change).abs() < 1e-12).all()
+        assert (merged.rise.astype(bool) == (merged.lo > merged.hi_victim)).all()
 
 
 @pytest.mark.parametrize("name", list(groups()))
