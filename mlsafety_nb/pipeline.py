@@ -6,7 +6,7 @@
 __all__ = ['RESULTS', 'save_run', 'run_done', 'RunSpec', 'expand_grid', 'load_grid', 'notebook_defaults', 'execute', 'run_grid',
            'collect', 'cli']
 
-# %% ../nbs/07_pipeline.ipynb #5cda07a1
+# %% ../nbs/07_pipeline.ipynb #f6bf9cfd
 import argparse, itertools, json, os, sys, time, traceback
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +16,7 @@ import yaml
 
 from .core import atomic_write, runs_dir, stable_hash
 
-# %% ../nbs/07_pipeline.ipynb #04698eb5
+# %% ../nbs/07_pipeline.ipynb #9a596b0c
 RESULTS = "results.csv"
 
 def save_run(run_dir, results: pd.DataFrame, prov: dict = None) -> Path:
@@ -31,13 +31,14 @@ def run_done(run_dir) -> bool:
     "Whether `run_dir` holds a finished run."
     return (Path(run_dir) / RESULTS).exists()
 
-# %% ../nbs/07_pipeline.ipynb #f3ab0c6d
+# %% ../nbs/07_pipeline.ipynb #929a1e94
 @dataclass
 class RunSpec:
     "One run: a notebook, its parameters, and the name of its folder under the runs root."
     notebook: Path
     params: dict
     name: str
+    always: bool = False    # run even when finished: for report notebooks, which summarise the runs before them
 
     @property
     def run_id(self) -> str:
@@ -49,7 +50,7 @@ class RunSpec:
     def dir(self, root) -> Path: return Path(root) / self.name / self.run_id
 
 def expand_grid(spec: dict, base: Path = Path(".")) -> list:
-    "The runs of a grid spec (a dict with `runs`, each with `notebook`, optional `params`, `grid` and `name`)."
+    "The runs of a grid spec (a dict with `runs`, each with `notebook`, optional `params`, `grid`, `name`, `always`)."
     out = []
     for entry in spec.get("runs", []):
         nb = (base / entry["notebook"]).resolve()
@@ -57,7 +58,7 @@ def expand_grid(spec: dict, base: Path = Path(".")) -> list:
         grid = entry.get("grid") or {}
         for combo in itertools.product(*grid.values()):
             params = {**(entry.get("params") or {}), **dict(zip(grid, combo))}
-            out.append(RunSpec(nb, params, entry.get("name", nb.stem)))
+            out.append(RunSpec(nb, params, entry.get("name", nb.stem), bool(entry.get("always", False))))
     return out
 
 def load_grid(path) -> list:
@@ -65,7 +66,7 @@ def load_grid(path) -> list:
     path = Path(path)
     return expand_grid(yaml.safe_load(path.read_text()), path.parent)
 
-# %% ../nbs/07_pipeline.ipynb #f446b5d2
+# %% ../nbs/07_pipeline.ipynb #a062fc0d
 def notebook_defaults(notebook) -> str:
     "A hash of the source of `notebook`'s cell tagged `parameters` (its defaults); '' if it has none."
     nb = json.loads(Path(notebook).read_text(encoding="utf-8"))
@@ -77,7 +78,7 @@ def execute(spec: RunSpec, root=None, kernel: str = "python3", force: bool = Fal
     import papermill as pm
     run_dir = spec.dir(root or runs_dir())
     defaults, status = notebook_defaults(spec.notebook), "done"
-    if run_done(run_dir) and not force:
+    if run_done(run_dir) and not (force or spec.always):
         old = json.loads((run_dir / "params.json").read_text()).get("defaults") if (run_dir / "params.json").exists() else None
         if old in (None, defaults): return "skipped"
         print("    the notebook's parameter defaults changed since this run was made: running it again", flush=True)
@@ -104,7 +105,7 @@ def run_grid(runs: list, root=None, **kw) -> pd.DataFrame:
         print(f"    {status} in {rows[-1]['seconds']} s {err}", flush=True)
     return pd.DataFrame(rows)
 
-# %% ../nbs/07_pipeline.ipynb #3ad1fbac
+# %% ../nbs/07_pipeline.ipynb #6d769bc4
 def collect(root=None) -> pd.DataFrame:
     "All finished runs' `results.csv` under `root`, concatenated, with `name`, `run_id` and parameter columns."
     frames = []
@@ -116,7 +117,7 @@ def collect(root=None) -> pd.DataFrame:
         frames.append(df.assign(**{k: v for k, v in extra.items() if k not in df}))
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
-# %% ../nbs/07_pipeline.ipynb #9a879f6e
+# %% ../nbs/07_pipeline.ipynb #742c9d1c
 def cli(argv=None):
     "Entry point of the `mlsnb` command: `run GRID [--runs DIR] [--only NAME] [--force]` or `collect [--runs DIR] [--out FILE]`."
     ap = argparse.ArgumentParser(prog="mlsnb", description="Run and collect mlsafety_nb experiment grids.")

@@ -81,3 +81,14 @@ def test_changed_defaults_rerun(tmp_path):
     r = mlsnb("run", grid, "--runs", runs)
     assert "defaults changed" in r.stdout and "    redone" in r.stdout, r.stdout
     assert "    skipped" in mlsnb("run", grid, "--runs", runs).stdout
+
+
+def test_always_runs_again(tmp_path):
+    "An entry marked `always` (a report) runs again on every pipeline run; the others are skipped."
+    grid, runs = tmp_path / "grid.yaml", tmp_path / "runs"
+    toy = str(ROOT / "tests/fixtures/toy.ipynb")
+    grid.write_text(yaml.safe_dump({"runs": [{"notebook": toy, "name": "toy", "params": {"value": 1}},
+                                             {"notebook": toy, "name": "summary", "params": {"value": 2}, "always": True}]}))
+    assert mlsnb("run", grid, "--runs", runs).stdout.count("    done") == 2
+    out = mlsnb("run", grid, "--runs", runs).stdout
+    assert out.count("    skipped") == 1 and out.count("    done") == 1, out
