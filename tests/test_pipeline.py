@@ -89,6 +89,6 @@ def test_always_runs_again(tmp_path):
     toy = str(ROOT / "tests/fixtures/toy.ipynb")
     grid.write_text(yaml.safe_dump({"runs": [{"notebook": toy, "name": "toy", "params": {"value": 1}},
                                              {"notebook": toy, "name": "summary", "params": {"value": 2}, "always": True}]}))
-    assert mlsnb("run", grid, "--runs", runs).stdout.count("    done") == 2
+    assert mlsnb("run", grid, "--runs", runs).stdout.count("    done in") == 2
     out = mlsnb("run", grid, "--runs", runs).stdout
-    assert out.count("    skipped") == 1 and out.count("    done") == 1, out
+    assert out.count("    skipped in") == 1 and out.count("    done in") == 1, out
