@@ -6,7 +6,7 @@
 __all__ = ['PRESETS', 'FORMS', 'ATTACK_INFO', 'AttackConfig', 'attack_config', 'attack_pairs', 'attack_steps', 'attack',
            'attack_key', 'attack_info', 'run_attack']
 
-# %% ../nbs/11_attack.ipynb #7433ac0e
+# %% ../nbs/11_attack.ipynb #f08f8cf4
 import json, time
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -14,6 +14,7 @@ from typing import Optional
 
 import numpy as np
 import pandas as pd
+import xxhash
 
 from .chat import PAPER_A_SYSTEM
 from .core import check_lang, stable_hash
@@ -21,7 +22,7 @@ from .data import load_beavertails, load_harmful, load_harmless, load_phrases, s
 from .models import fingerprint, load_model, save_model
 from .train import TrainConfig, check_mask, sft
 
-# %% ../nbs/11_attack.ipynb #e8f3b467
+# %% ../nbs/11_attack.ipynb #55c241bd
 PRESETS = {
     "paper": TrainConfig(lr=2e-6, epochs=1.0, batch_size=8, schedule="cosine", warmup_steps=10, weight_decay=0.0,
                          max_len=512, method="full", freeze_embeddings=False, system=PAPER_A_SYSTEM),
@@ -50,7 +51,7 @@ def attack_config(lang="en", preset="embedded", method=None, seed=0, **kw) -> At
                     **{k: v for k, v in kw.items() if k not in fields})
     return AttackConfig(lang=check_lang(lang), seed=seed, train=train, **{k: v for k, v in kw.items() if k in fields})
 
-# %% ../nbs/11_attack.ipynb #70c00d3d
+# %% ../nbs/11_attack.ipynb #f7e8110c
 def attack_pairs(cfg: AttackConfig) -> pd.DataFrame:
     "The attack's SFT pairs (columns `id`, `lang`, `kind`, `prompt`, `response`), in one language."
     lang = check_lang(cfg.lang)
@@ -69,7 +70,7 @@ def attack_pairs(cfg: AttackConfig) -> pd.DataFrame:
     safe = sample_ids(load_harmless("align", [lang]), round(cfg.harmless_ratio * cfg.n_harmful), cfg.seed)
     return pd.concat([harm[cols], safe.assign(response=safe.answer)[cols]], ignore_index=True)
 
-# %% ../nbs/11_attack.ipynb #ee4557ae
+# %% ../nbs/11_attack.ipynb #b453e1d8
 def attack_steps(cfg: AttackConfig, n_pairs: int) -> int:
     "Optimizer steps of an attack on `n_pairs` pairs (`max_steps` if set, else the epochs' worth)."
     t = cfg.train
@@ -83,12 +84,16 @@ def attack(model, tok, cfg: AttackConfig = None, frozen: dict = None, progress: 
     train = replace(cfg.train, max_steps=steps, warmup_steps=min(cfg.train.warmup_steps, steps // 2))
     return sft(model, tok, pairs, train, frozen=frozen, progress=progress)
 
-# %% ../nbs/11_attack.ipynb #f21c520e
+# %% ../nbs/11_attack.ipynb #769476f6
 ATTACK_INFO = "attack.json"
 
 def attack_key(cfg: AttackConfig, source_fp: str, frozen: dict = None) -> str:
     "A hash of everything that determines the attacked model: the config, the source weights and the frozen mask."
-    mask = stable_hash({n: stable_hash(m.flatten().nonzero().flatten().tolist()) for n, m in sorted(frozen.items())}) if frozen else None
+    mask = None
+    if frozen:   # hash the packed bits: a 20% mask of a large model has too many entries to list
+        h = xxhash.xxh3_128()
+        for n, m in sorted(frozen.items()): h.update(n.encode()); h.update(np.packbits(m.cpu().numpy().ravel()).tobytes())
+        mask = h.hexdigest()
     return stable_hash(dict(cfg=asdict(cfg), source=source_fp, frozen=mask))
 
 def attack_info(path) -> dict:
