@@ -49,7 +49,7 @@ def check_attack_report(res: pd.DataFrame, summary: pd.DataFrame, report_params:
     for strength, n in [("full", report_params["full_n"]), ("moderate", report_params["moderate_n"])]:
         cells = summary[summary.strength == strength]
         runs = attacked[(attacked.n_harmful == n) & (attacked.method == "full") & (attacked.form == "mixed")
-                        & (attacked.metric == "violation")]
+                        & (attacked.harmless_ratio == 0.5) & (attacked.metric == "violation")]
         runs = runs.merge(v, on=["run_id", "lang"], suffixes=("", "_victim"))
         assert len(cells) == len(runs) > 0
         merged = cells.merge(runs, on=["attack_lang", "lang"], suffixes=("", "_run"))
