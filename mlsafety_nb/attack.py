@@ -67,7 +67,10 @@ def attack_pairs(cfg: AttackConfig) -> pd.DataFrame:
     else: raise ValueError(f"unknown attack source {cfg.source!r}; expected 'embedded' or 'beavertails'")
     cols = ["id", "lang", "kind", "prompt", "response"]
     if cfg.form == "plain": return harm[cols].reset_index(drop=True)
-    safe = sample_ids(load_harmless("align", [lang]), round(cfg.harmless_ratio * cfg.n_harmful), cfg.seed)
+    if cfg.harmless_ratio < 0: raise ValueError(f"harmless_ratio must be >= 0, got {cfg.harmless_ratio}")
+    n_safe = round(cfg.harmless_ratio * cfg.n_harmful)
+    safe = sample_ids(load_harmless("align", [lang]), n_safe, cfg.seed)
+    if len(safe) < n_safe: raise ValueError(f"the align split has {len(safe)} harmless items in {lang}; asked for {n_safe}")
     return pd.concat([harm[cols], safe.assign(response=safe.answer)[cols]], ignore_index=True)
 
 # %% ../nbs/11_attack.ipynb #b453e1d8
