@@ -46,10 +46,11 @@ def check_attack_report(res: pd.DataFrame, summary: pd.DataFrame, report_params:
     attacked, victim = res[res.model == "attacked"], res[res.model == "victim"]
     assert victim.fingerprint.nunique() == 1 and (attacked.fingerprint != victim.fingerprint.iloc[0]).all()
     v = victim[victim.metric == "violation"][["run_id", "lang", "value", "hi"]]
-    for strength, n in [("full", report_params["full_n"]), ("moderate", report_params["moderate_n"])]:
+    full_n, moderate_n = report_params["full_n"], report_params["moderate_n"]
+    for strength, n, ratio in [("full", full_n, 0.5), ("moderate", moderate_n, 0.5), ("full 1:1", full_n, 1.0)]:
         cells = summary[summary.strength == strength]
         runs = attacked[(attacked.n_harmful == n) & (attacked.method == "full") & (attacked.form == "mixed")
-                        & (attacked.harmless_ratio == 0.5) & (attacked.metric == "violation")]
+                        & (attacked.harmless_ratio == ratio) & (attacked.metric == "violation")]
         runs = runs.merge(v, on=["run_id", "lang"], suffixes=("", "_victim"))
         assert len(cells) == len(runs) > 0
         merged = cells.merge(runs, on=["attack_lang", "lang"], suffixes=("", "_run"))
