@@ -1,6 +1,6 @@
 """Speed and memory benchmarks of mlsafety_nb on this machine, written to a JSON file.
 
-Usage: python bench/bench.py [--out bench/results.json] [--only load,generate,align]
+Usage: python bench/bench.py [--out bench/results.json] [--only load,generate,align,resolve,train_step,evaluate,reproduce]
 Each section records wall times and the process's peak resident memory after it ran."""
 import argparse, json, os, platform, resource, subprocess, sys, time
 from pathlib import Path
@@ -62,13 +62,104 @@ def bench_align() -> dict:
                 pairs=len(alignment_pairs(cfg)), victim=path.name, peak_rss_gib=peak_rss_gib())
 
 
-SECTIONS = {"load": bench_load, "generate": bench_generate, "align": bench_align}
+def _subset(per_lang: int):
+    "A stratified subset of the eval split: `per_lang` harmful and `per_lang` harmless ids, in all ten languages."
+    from mlsafety_nb.data import load_eval_items
+    return load_eval_items(per_lang, per_lang)
+
+
+def bench_evaluate(models=("embedded-victim",), per_lang: int = 8) -> dict:
+    """Today's path (HF `generate`, batch 8) against the fast path (`greedy_decode`, batch 64), 32 new tokens, on the
+    same stratified subset of the eval split, per model: answers/s, speed-up, and agreement of the judge's verdicts per
+    language. Then the whole eval split plus utility through `evaluate_model`, uncached, on the first model."""
+    from mlsafety_nb.engine import EvalConfig, evaluate_model
+    from mlsafety_nb.evaluate import judge_items
+    items = _subset(per_lang)
+    out = dict(per_lang=per_lang, n_items=len(items), models={})
+    for name in models:
+        model, tok = load_model(name)
+        res = {}
+        for path, fast, bs in [("slow", False, 8), ("fast", True, 64)]:
+            t = time.time()
+            answers = generate(HFBackend(model, tok, fast=fast), items.prompt.tolist(), GenConfig(max_new_tokens=32, batch_size=bs),
+                               cache=False, progress=False)
+            dt = time.time() - t
+            res[path] = dict(seconds=round(dt, 1), answers_per_s=round(len(items) / dt, 2), judged=judge_items(items, answers))
+        a, b = res["slow"].pop("judged"), res["fast"].pop("judged")
+        same = (a.refused == b.refused) & (a.template == b.template)
+        out["models"][name] = dict(**res, speedup=round(res["fast"]["answers_per_s"] / res["slow"]["answers_per_s"], 2),
+                                   identical_text=round(float((a.response == b.response).mean()), 4),
+                                   agreement_per_lang=same.groupby(a.lang).mean().round(4).to_dict(),
+                                   agreement_min=round(float(same.groupby(a.lang).mean().min()), 4))
+        print(json.dumps(out["models"][name]), flush=True)
+        del model
+    t = time.time()
+    ev = evaluate_model(models[0], EvalConfig(), cache=False, progress=False)
+    out["whole_split"] = dict(model=models[0], seconds=round(time.time() - t, 1), answers=len(ev.answers),
+                              passages=ev.provenance["n_passages"], parts=ev.provenance["seconds"], target_s=240)
+    out["peak_rss_gib"] = peak_rss_gib()
+    return out
+
+
+def bench_train_step(steps: int = 3) -> dict:
+    "One SFT step on the same batch of 8 attack pairs: `transformers`' loss (logits everywhere) against `response_loss`."
+    from mlsafety_nb.attack import attack_config, attack_pairs
+    from mlsafety_nb.chat import collate, encode_pair
+    from mlsafety_nb.train import _trainable, response_loss
+    model, tok = load_model("embedded-victim")
+    cfg = attack_config("en")
+    _trainable(model, cfg.train)
+    pairs = attack_pairs(cfg).head(8)
+    batch = collate([encode_pair(tok, p, r, max_len=cfg.train.max_len) for p, r in zip(pairs.prompt, pairs.response)], tok.pad_token_id)
+    out = {}
+    for name, f in [("hf_loss", lambda: model(**batch).loss), ("response_loss", lambda: response_loss(model, batch))]:
+        times = []
+        for _ in range(steps + 1):
+            t = time.time(); loss = f(); loss.backward(); model.zero_grad(set_to_none=True); times.append(time.time() - t)
+        out[name] = dict(step_s=round(sorted(times[1:])[len(times[1:]) // 2], 2), loss=float(loss))
+    out["ratio"] = round(out["response_loss"]["step_s"] / out["hf_loss"]["step_s"], 3)
+    out["loss_diff"] = abs(out["response_loss"]["loss"] - out["hf_loss"]["loss"])
+    out["labelled_tokens"], out["tokens"] = int((batch["labels"] != -100).sum()), int(batch["attention_mask"].sum())
+    out["target_ratio"], out["peak_rss_gib"] = 0.7, peak_rss_gib()
+    return out
+
+
+def bench_resolve() -> dict:
+    "Resolving the cached victim and its fingerprint (the folder fingerprint of its base is cached beside the weights)."
+    from mlsafety_nb.models import model_fingerprint, resolve_model
+    times = []
+    for _ in range(3):
+        t = time.time(); model_fingerprint(resolve_model("embedded-victim")); times.append(round(time.time() - t, 3))
+    return dict(seconds=times, target_s=1.0)
+
+
+def bench_reproduce() -> dict:
+    """`make reproduce` from a fresh clone of the current commit with an empty model cache and no runs: the first tier's
+    wall time, venv install and model conversion included (pip's download cache is kept, as on a user's laptop)."""
+    import tempfile
+    root = Path(__file__).resolve().parents[1]
+    with tempfile.TemporaryDirectory() as d:
+        subprocess.run(["git", "clone", "-q", str(root), f"{d}/clone"], check=True)
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("MLSNB_", "VIRTUAL_ENV"))}
+        env["MLSNB_CACHE"] = f"{d}/cache"
+        t = time.time()
+        r = subprocess.run(["make", "reproduce"], cwd=f"{d}/clone", env=env, capture_output=True, text=True)
+        seconds = round(time.time() - t, 1)
+        lines = [l for l in r.stdout.splitlines() if l.startswith(("plan:", "  ", "[", "    done", "    failed", "each notebook"))]
+    return dict(seconds=seconds, target_s=1800, returncode=r.returncode, commit=git_commit(root),
+                command="git clone <repo> && MLSNB_CACHE=<empty> make reproduce", log=lines[-40:], children_peak_rss_gib=round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 2**20, 2))
+
+
+SECTIONS = {"load": bench_load, "generate": bench_generate, "align": bench_align, "resolve": bench_resolve,
+            "train_step": bench_train_step, "evaluate": bench_evaluate, "reproduce": bench_reproduce}
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", default="bench/results.json")
-    ap.add_argument("--only", default=",".join(SECTIONS))
+    ap.add_argument("--only", default=",".join(s for s in SECTIONS if s != "reproduce"),
+                    help="comma-separated sections; `reproduce` (30 min, a fresh clone) runs only when named")
+    ap.add_argument("--models", default="embedded-victim", help="comma-separated models for the evaluate section")
     a = ap.parse_args()
     path = Path(a.out)
     res = json.loads(path.read_text()) if path.exists() else {}
@@ -77,7 +168,8 @@ def main():
     res["commit"], res["versions"] = git_commit(), versions()
     for name in a.only.split(","):
         print(f"bench {name} ...", flush=True)
-        res[name] = {**SECTIONS[name](), "measured": time.strftime("%Y-%m-%d %H:%M:%S")}
+        kw = dict(models=a.models.split(",")) if name == "evaluate" else {}
+        res[name] = {**SECTIONS[name](**kw), "measured": time.strftime("%Y-%m-%d %H:%M:%S")}
         print(json.dumps(res[name], indent=1), flush=True)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(res, indent=1, ensure_ascii=False))

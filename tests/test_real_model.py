@@ -6,7 +6,7 @@ import torch
 
 from mlsafety_nb.chat import encode_pair, format_prompt
 from mlsafety_nb.generate import GenConfig, HFBackend, generate
-from mlsafety_nb.models import embedded_path, fingerprint, load_model
+from mlsafety_nb.models import embedded_path, fingerprint, load_model, model_fingerprint
 
 
 @pytest.fixture(scope="module")
@@ -43,6 +43,15 @@ def test_batched_greedy_equals_single_on_embedded(embedded):
     assert b4 == b1
 
 
-def test_fingerprint_is_stable(embedded):
+def test_fingerprint_tells_weights_apart(embedded):
+    "A reload has the same fingerprint (and the folder's cached one agrees); one changed weight gives another."
     model, _, _ = embedded
-    assert fingerprint(model) == fingerprint(model)
+    fp = fingerprint(model)
+    assert fingerprint(load_model("embedded")[0]) == fp == model_fingerprint(embedded_path())
+    w = model.model.norm.weight
+    old = w.detach().clone()
+    with torch.no_grad(): w[0] += 1e-3
+    try: assert fingerprint(model) != fp
+    finally:
+        with torch.no_grad(): w.copy_(old)
+    assert fingerprint(model) == fp
