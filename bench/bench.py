@@ -133,12 +133,14 @@ def bench_resolve() -> dict:
     return dict(seconds=times, target_s=1.0)
 
 
-def bench_reproduce() -> dict:
+def bench_reproduce(keep: str = None) -> dict:
     """`make reproduce` from a fresh clone of the current commit with an empty model cache and no runs: the first tier's
-    wall time, venv install and model conversion included (pip's download cache is kept, as on a user's laptop)."""
-    import tempfile
+    wall time, venv install and model conversion included (pip's download cache is kept, as on a user's laptop).
+    The clone, its cache and its runs are removed afterwards unless `keep` names an (empty) folder to make them in."""
+    import contextlib, tempfile
     root = Path(__file__).resolve().parents[1]
-    with tempfile.TemporaryDirectory() as d:
+    place = contextlib.nullcontext(keep) if keep else tempfile.TemporaryDirectory()
+    with place as d:
         subprocess.run(["git", "clone", "-q", str(root), f"{d}/clone"], check=True)
         env = {k: v for k, v in os.environ.items() if not k.startswith(("MLSNB_", "VIRTUAL_ENV"))}
         env["MLSNB_CACHE"] = f"{d}/cache"
@@ -160,6 +162,7 @@ def main():
     ap.add_argument("--only", default=",".join(s for s in SECTIONS if s != "reproduce"),
                     help="comma-separated sections; `reproduce` (30 min, a fresh clone) runs only when named")
     ap.add_argument("--models", default="embedded-victim", help="comma-separated models for the evaluate section")
+    ap.add_argument("--keep", help="reproduce section: make the fresh clone in this folder and keep it")
     a = ap.parse_args()
     path = Path(a.out)
     res = json.loads(path.read_text()) if path.exists() else {}
@@ -168,7 +171,7 @@ def main():
     res["commit"], res["versions"] = git_commit(), versions()
     for name in a.only.split(","):
         print(f"bench {name} ...", flush=True)
-        kw = dict(models=a.models.split(",")) if name == "evaluate" else {}
+        kw = dict(models=a.models.split(",")) if name == "evaluate" else dict(keep=a.keep) if name == "reproduce" else {}
         res[name] = {**SECTIONS[name](**kw), "measured": time.strftime("%Y-%m-%d %H:%M:%S")}
         print(json.dumps(res[name], indent=1), flush=True)
         path.parent.mkdir(parents=True, exist_ok=True)
