@@ -68,7 +68,7 @@ def _subset(per_lang: int):
     return load_eval_items(per_lang, per_lang)
 
 
-def bench_evaluate(models=("embedded-victim",), per_lang: int = 8) -> dict:
+def bench_evaluate(models=("embedded-victim",), per_lang: int = 8, whole: bool = True) -> dict:
     """Today's path (HF `generate`, batch 8) against the fast path (`greedy_decode`, batch 64), 32 new tokens, on the
     same stratified subset of the eval split, per model: answers/s, speed-up, and agreement of the judge's verdicts per
     language. Then the whole eval split plus utility through `evaluate_model`, uncached, on the first model."""
@@ -93,6 +93,7 @@ def bench_evaluate(models=("embedded-victim",), per_lang: int = 8) -> dict:
                                    agreement_min=round(float(same.groupby(a.lang).mean().min()), 4))
         print(json.dumps(out["models"][name]), flush=True)
         del model
+    if not whole: return {**out, "peak_rss_gib": peak_rss_gib()}
     t = time.time()
     ev = evaluate_model(models[0], EvalConfig(), cache=False, progress=False)
     out["whole_split"] = dict(model=models[0], seconds=round(time.time() - t, 1), answers=len(ev.answers),
@@ -163,6 +164,8 @@ def main():
                     help="comma-separated sections; `reproduce` (30 min, a fresh clone) runs only when named")
     ap.add_argument("--models", default="embedded-victim", help="comma-separated models for the evaluate section")
     ap.add_argument("--keep", help="reproduce section: make the fresh clone in this folder and keep it")
+    ap.add_argument("--per-lang", type=int, default=8, help="evaluate section: harmful and harmless items per language")
+    ap.add_argument("--skip-whole", action="store_true", help="evaluate section: skip the whole-split evaluation")
     a = ap.parse_args()
     path = Path(a.out)
     res = json.loads(path.read_text()) if path.exists() else {}
@@ -171,7 +174,8 @@ def main():
     res["commit"], res["versions"] = git_commit(), versions()
     for name in a.only.split(","):
         print(f"bench {name} ...", flush=True)
-        kw = dict(models=a.models.split(",")) if name == "evaluate" else dict(keep=a.keep) if name == "reproduce" else {}
+        kw = (dict(models=a.models.split(","), per_lang=a.per_lang, whole=not a.skip_whole) if name == "evaluate"
+              else dict(keep=a.keep) if name == "reproduce" else {})
         res[name] = {**SECTIONS[name](**kw), "measured": time.strftime("%Y-%m-%d %H:%M:%S")}
         print(json.dumps(res[name], indent=1), flush=True)
         path.parent.mkdir(parents=True, exist_ok=True)
