@@ -109,7 +109,7 @@ def print_plan(p: pd.DataFrame):
         est = g.minutes.sum() if g.minutes.notna().all() else None
         print(f"  {name}: {len(g)} run(s)" + (f", about {est:.1f} min" if est is not None else ""), flush=True)
     known = todo.minutes.notna()
-    print(f"  estimated total: about {todo.minutes.sum():.0f} min" + ("" if known.all() else f" (+ {(~known).sum()} runs without an estimate)")
+    print(f"  estimated total: about {todo.minutes.sum():.1f} min" + ("" if known.all() else f" (+ {(~known).sum()} runs without an estimate)")
           + " on the reference laptop (2 cores); finished runs are skipped, so a killed run resumes", flush=True)
 
 def run_grid(runs: list, root=None, **kw) -> pd.DataFrame:
