@@ -176,7 +176,10 @@ def main():
         print(f"bench {name} ...", flush=True)
         kw = (dict(models=a.models.split(","), per_lang=a.per_lang, whole=not a.skip_whole) if name == "evaluate"
               else dict(keep=a.keep) if name == "reproduce" else {})
+        prev = res.get(name, {})
         res[name] = {**SECTIONS[name](**kw), "measured": time.strftime("%Y-%m-%d %H:%M:%S")}
+        if name == "evaluate" and a.skip_whole and "whole_split" in prev:   # keep the last whole-split measurement
+            res[name]["whole_split"] = prev["whole_split"]
         print(json.dumps(res[name], indent=1), flush=True)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(res, indent=1, ensure_ascii=False))
