@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['METRIC_LABELS', 'provenance_note', 'plot_rates', 'rates_wide', 'compare', 'plot_matrix', 'attack_cells',
-           'change_matrix', 'utility_summary', 'collapsed']
+           'change_matrix', 'utility_summary', 'collapsed', 'holm', 'mcnemar', 'paired_change', 'repair_summary']
 
 # %% ../nbs/08_report.ipynb #c8a78128
 import matplotlib
@@ -148,3 +148,61 @@ def collapsed(summary: pd.DataFrame) -> list:
     "Attack languages of a `utility_summary` with helpfulness falling or the template rising on harmless requests somewhere."
     return [a for a in summary.index
             if summary.loc[a, ("helpfulness", "langs with fall")] + summary.loc[a, ("template_harmless", "langs with rise")] > 0]
+
+# %% ../nbs/08_report.ipynb #daa51bae
+def holm(p) -> np.ndarray:
+    "Holm–Bonferroni adjusted p-values (same order as `p`)."
+    p = np.asarray(p, float)
+    order = np.argsort(p)
+    adj = np.maximum.accumulate((len(p) - np.arange(len(p))) * p[order]).clip(max=1.0)
+    out = np.empty_like(adj); out[order] = adj
+    return out
+
+def mcnemar(before, after) -> tuple:
+    "Exact McNemar test of paired booleans: `(b, c, p)` with b = True→False and c = False→True counts."
+    from scipy.stats import binomtest
+    x, y = np.asarray(before, bool), np.asarray(after, bool)
+    b, c = int((x & ~y).sum()), int((~x & y).sum())
+    return b, c, (binomtest(min(b, c), b + c, 0.5).pvalue if b + c else 1.0)
+
+def paired_change(before: pd.DataFrame, after: pd.DataFrame, col: str = "violation", kind: str = "harmful",
+                  by: str = "lang", alpha: float = 0.05) -> pd.DataFrame:
+    """Per `by` group: the rate of `col` on `kind` items before and after (same items, joined on id and language), the
+    change, the discordant counts, McNemar's exact p and its Holm-adjusted value across the groups, and the verdict."""
+    keys = ["id", "lang"]
+    a = before[before.kind == kind][keys + [col]]
+    b = after[after.kind == kind][keys + [col]]
+    m = a.merge(b, on=keys, suffixes=("_before", "_after"))
+    if len(m) != len(a) or len(m) != len(b): raise ValueError(f"the two answer sets are not paired: {len(a)} and {len(b)} {kind} items, {len(m)} in common")
+    rows = []
+    for g, d in m.groupby(by, sort=False):
+        x, y = d[f"{col}_before"].astype(bool), d[f"{col}_after"].astype(bool)
+        nb, nc, p = mcnemar(x, y)
+        rows.append({by: g, "n": len(d), "before": x.mean(), "after": y.mean(), "change": y.mean() - x.mean(),
+                     "to_false": nb, "to_true": nc, "p": p})
+    out = pd.DataFrame(rows)
+    out["p_holm"] = holm(out.p)
+    out["verdict"] = np.where(out.p_holm >= alpha, "n.s.", np.where(out.change > 0, "rise", "fall"))
+    if by == "lang": out = out.set_index("lang").reindex([l for l in LANGS if l in set(out.lang)])
+    return out
+
+# %% ../nbs/08_report.ipynb #9dcb8425
+def repair_summary(before: pd.DataFrame, after: pd.DataFrame, before_table: pd.DataFrame, after_table: pd.DataFrame,
+                   langs) -> dict:
+    """Violation over `langs` (pooled) before and after, with Wilson intervals, relative reduction and McNemar's exact p;
+    the largest over-refusal rise (points) and the perplexity change per language (relative), from answers and tables."""
+    from mlsafety_nb.evaluate import wilson
+    sel = lambda d: d[(d.kind == "harmful") & d.lang.isin(langs)][["id", "lang", "violation"]]
+    m = sel(before).merge(sel(after), on=["id", "lang"], suffixes=("_before", "_after"))
+    if not len(m): raise ValueError(f"no paired harmful answers in {list(langs)}")
+    x, y = m.violation_before.astype(bool), m.violation_after.astype(bool)
+    _, _, p = mcnemar(x, y)
+    kb, ka, n = int(x.sum()), int(y.sum()), len(m)
+    rate = lambda t, metric: t[t.metric == metric].set_index("lang").value
+    orf = (rate(after_table, "over_refusal") - rate(before_table, "over_refusal")).dropna()
+    ppl = (rate(after_table, "perplexity") / rate(before_table, "perplexity") - 1).dropna()
+    return dict(n=n, before=kb / n, before_ci=wilson(kb, n), after=ka / n, after_ci=wilson(ka, n),
+                relative_reduction=(kb - ka) / kb if kb else float("nan"), p=p,
+                over_refusal_max_rise=float(orf.max()) if len(orf) else float("nan"),
+                over_refusal_change=orf.round(4).to_dict(), ppl_change=ppl.round(4).to_dict(),
+                ppl_max_abs_change=float(ppl.abs().max()) if len(ppl) else float("nan"))
