@@ -129,15 +129,15 @@ def bench_edit(victim: str = "embedded-victim") -> dict:
     """Paper B's edit (default `EditConfig`: five LRLs onto English, every layer, rank 32) against the baseline a user
     would otherwise run, refusal SFT on the same requests: wall time of each in memory (no saving), and their ratio."""
     from mlsafety_nb.align import AlignConfig
-    from mlsafety_nb.edit import EditConfig, make_edit, mlp_adapter, refusal_pairs
+    from mlsafety_nb.edit import EditConfig, make_edit, refusal_pairs
     from mlsafety_nb.train import sft
     model, tok = load_model(victim)
-    cfg = EditConfig(layers=list(range(mlp_adapter(model).n_layers(model))))
+    cfg = EditConfig()
     t = time.time(); e, info = make_edit(model, tok, cfg, progress=False); edit_s = time.time() - t
     pairs = refusal_pairs(cfg)
     t = time.time(); _, log = sft(model, tok, pairs, AlignConfig().train, progress=False); sft_s = time.time() - t
     return dict(edit_seconds=round(edit_s, 1), sft_seconds=round(sft_s, 1), ratio=round(edit_s / sft_s, 4), target_ratio=1 / 50,
-                entries=e.n_entries(), layers=len(cfg.layers), sft_pairs=len(pairs), sft_steps=len(log), peak_rss_gib=peak_rss_gib())
+                entries=e.n_entries(), layers=len(info["layers"]), sft_pairs=len(pairs), sft_steps=len(log), peak_rss_gib=peak_rss_gib())
 
 
 def bench_resolve() -> dict:

@@ -8,9 +8,9 @@ __all__ = ['MLP_ADAPTERS', 'LRLS', 'EDIT_INFO', 'SFT_INFO', 'MLPAdapter', 'mlp_a
            'edit_objective', 'Edit', 'EditConfig', 'edit_data', 'language_neurons', 'make_edit', 'edit_info',
            'run_edit', 'refusal_pairs', 'run_refusal_sft']
 
-# %% ../nbs/12_edit.ipynb #866b1038
+# %% ../nbs/12_edit.ipynb #31e78fb7
 import json, time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Optional
 
@@ -25,7 +25,7 @@ from .data import load_harmful, load_harmless, load_phrases, sample_ids
 from .models import fingerprint, load_model, save_model
 from .train import TrainConfig, sft
 
-# %% ../nbs/12_edit.ipynb #dda48700
+# %% ../nbs/12_edit.ipynb #f4ddd40e
 @dataclass(frozen=True)
 class MLPAdapter:
     "Where an architecture keeps its decoder layers and each layer's gated MLP: `down(act(gate(x)) * up(x))`."
@@ -51,20 +51,21 @@ def mlp_adapter(model) -> MLPAdapter:
     if t not in MLP_ADAPTERS: raise ValueError(f"no MLP adapter for model type {t!r}; known: {sorted(MLP_ADAPTERS)}")
     return MLP_ADAPTERS[t]
 
-# %% ../nbs/12_edit.ipynb #94ceac84
+# %% ../nbs/12_edit.ipynb #da68bbd2
 class _Done(Exception): "Raised by a hook once the deepest requested layer has been captured."
 
 @torch.no_grad()
-def capture(model, tok, prompts, layers, position: str = "last", system: str = None, batch_size: int = 16) -> dict:
+def capture(model, tok, prompts, layers, position: str = "last", system: str = None, batch_size: int = 16,
+            parts=("x", "a")) -> dict:
     """Per layer in `layers`: `x`, the MLP inputs (n × hidden), and `a`, the MLP neuron activations (n × intermediate),
     at `position` ('last' prompt token, 'mean' over the prompt, or 'all' its tokens, one row each), in float32, for
-    the chat-formatted `prompts`."""
+    the chat-formatted `prompts`. `parts` limits what is kept (`('x',)`: the inputs only)."""
     if position not in ("last", "mean", "all"): raise ValueError(f"position must be 'last', 'mean' or 'all', not {position!r}")
     ad, layers = mlp_adapter(model), sorted(set(int(l) for l in layers))
     if not layers or layers[0] < 0 or layers[-1] >= ad.n_layers(model):
         raise ValueError(f"layers {layers} out of range for a model with {ad.n_layers(model)} layers")
     ids = [tok(format_prompt(tok, p, system), add_special_tokens=False).input_ids for p in prompts]
-    out = {l: dict(x=[], a=[]) for l in layers}
+    out = {l: {k: [] for k in parts} for l in layers}
     state = {}
     def hook(l, kind):
         def f(module, args):
@@ -72,7 +73,7 @@ def capture(model, tok, prompts, layers, position: str = "last", system: str = N
             if position == "last": v = h[torch.arange(len(h)), state["last"]]
             elif position == "mean": v = (h * m[..., None]).sum(1) / m.sum(1, keepdim=True)
             else: v = h[m.bool()]
-            out[l][kind].append(v.float().cpu())
+            if kind in out[l]: out[l][kind].append(v.float().cpu())
             if kind == "a" and l == layers[-1]: raise _Done
         return f
     handles = []
@@ -92,7 +93,7 @@ def capture(model, tok, prompts, layers, position: str = "last", system: str = N
         for h in handles: h.remove()
     return {l: {k: torch.cat(v) for k, v in d.items()} for l, d in out.items()}
 
-# %% ../nbs/12_edit.ipynb #62effa57
+# %% ../nbs/12_edit.ipynb #7dc4c5ae
 def neuron_stats(harm: dict, safe: dict) -> pd.DataFrame:
     "Per layer and neuron: `delta`, its within-layer `z`, and Cohen's `d`, from `capture` outputs on harmful and harmless requests."
     rows = []
@@ -129,7 +130,7 @@ def mean_overlap(m: pd.DataFrame, rows, cols=None) -> float:
         return float(sub[~np.eye(len(rows), dtype=bool)].mean()) if len(rows) > 1 else float("nan")
     return float(m.loc[rows, cols].to_numpy().mean())
 
-# %% ../nbs/12_edit.ipynb #6f1ff135
+# %% ../nbs/12_edit.ipynb #f3693604
 def closed_form(x_low, d, x_safe=None, gamma: float = 0.0, lam: float = 0.0, rank: int = None) -> torch.Tensor:
     "argmin ‖X_low ΔW − D‖² + γ‖X_safe ΔW‖² + λ‖ΔW‖² subject to rank(ΔW) ≤ `rank` (None: unconstrained), in float64."
     X, D = x_low.double(), d.double()
@@ -155,7 +156,7 @@ def edit_objective(dw, x_low, d, x_safe=None, gamma: float = 0.0, lam: float = 0
     if x_safe is not None: v = v + gamma * ((x_safe.double() @ dw) ** 2).sum()
     return float(v)
 
-# %% ../nbs/12_edit.ipynb #e3c403aa
+# %% ../nbs/12_edit.ipynb #a813acc6
 @dataclass
 class Edit:
     "Changed rows of some weight matrices: parameter name → row indices, old rows and new rows."
@@ -201,7 +202,7 @@ class Edit:
         for key, v in t.items(): n, k = key.rsplit("|", 1); parts[k][n] = v
         return cls(**parts)
 
-# %% ../nbs/12_edit.ipynb #42755d00
+# %% ../nbs/12_edit.ipynb #8cf2d4b9
 LRLS = ["ar", "ko", "th", "bn", "sw", "jv"]
 
 @dataclass
@@ -209,7 +210,7 @@ class EditConfig:
     "Paper B's edit: which languages move onto which, where, and how hard."
     langs: list = field(default_factory=lambda: ["ar", "ko", "bn", "sw", "jv"])   # LRLs whose harmful inputs move
     target: str = "en"                 # the language whose safety behaviour they should reach
-    layers: list = field(default_factory=lambda: [6])   # decoder layers whose MLP is edited
+    layers: Optional[list] = None      # decoder layers whose MLP is edited (None: all)
     projections: tuple = ("gate", "up")  # which MLP input projections change (their safety-neuron rows)
     rank: Optional[int] = 32           # rank limit per projection (None: unconstrained)
     gamma: float = 1.0                 # weight of keeping harmless inputs' pre-activations (1: as much as a harmful one)
@@ -218,7 +219,7 @@ class EditConfig:
     null_tol: float = 1e-2             # eigenvalue threshold of that projector, relative to the largest
     neurons: str = "target"            # safety neurons of 'target', the 'union' with the LRLs', or 'all' MLP neurons
     keep_target: bool = True           # count the target language's harmful inputs among those that must keep their outputs
-    keep_position: str = "last"        # the kept inputs at the 'last' prompt token only, or at 'all' prompt tokens
+    keep_position: str = "all"         # the kept inputs at every prompt token ("all") or at the "last" one only
     z_min: float = 2.0                 # safety neuron: z-score of Δ within the layer above this ...
     d_min: float = 1.0                 # ... or Cohen's d above this
     position: str = "last"             # activations at the 'last' prompt token or the 'mean' over the prompt
@@ -244,7 +245,7 @@ def edit_data(cfg: EditConfig) -> tuple:
     safe = sample_ids(load_harmless(cfg.split, cfg.safe_langs), cfg.n_harmless, cfg.seed)
     return harm.sort_values(["lang", "id"]).reset_index(drop=True), safe
 
-# %% ../nbs/12_edit.ipynb #d3df9cfd
+# %% ../nbs/12_edit.ipynb #c89ef645
 def language_neurons(model, tok, langs, layers, n: int = 64, split: str = "align", position: str = "last",
                      z_min: float = 2.0, d_min: float = 1.0, seed: int = 0) -> tuple:
     "Per language: the neuron statistics (one table) and the safety-neuron sets, from `n` harmful and `n` harmless requests."
@@ -258,8 +259,9 @@ def language_neurons(model, tok, langs, layers, n: int = 64, split: str = "align
 
 def make_edit(model, tok, cfg: EditConfig = None, progress: bool = True) -> tuple:
     "Compute paper B's edit of `model` per `cfg`; return `(Edit, info)`. The model is left as it was."
-    cfg = (cfg or EditConfig()).check()
-    ad, harm, safe = mlp_adapter(model), *edit_data(cfg)
+    cfg, ad = (cfg or EditConfig()).check(), mlp_adapter(model)
+    if cfg.layers is None: cfg = replace(cfg, layers=list(range(ad.n_layers(model))))
+    harm, safe = edit_data(cfg)
     params = dict(model.named_parameters())
     by = lambda df, l: df[df.lang == l].sort_values("id").prompt.tolist()
     cap = lambda prompts: capture(model, tok, prompts, cfg.layers, cfg.position)
@@ -272,7 +274,7 @@ def make_edit(model, tok, cfg: EditConfig = None, progress: bool = True) -> tupl
                                  cfg.z_min, cfg.d_min)
             neurons = {k: torch.unique(torch.cat([neurons[k], lrl[k]])) for k in neurons}
     rows, old, new, layers_info = {}, {}, {}, []
-    keep = lambda prompts, ls: capture(model, tok, prompts, ls, cfg.keep_position)
+    keep = lambda prompts, ls: capture(model, tok, prompts, ls, cfg.keep_position, parts=("x",))
     tgt_keep = tgt_h if cfg.keep_position == cfg.position else keep(by(harm, cfg.target), cfg.layers)
     if not cfg.sequential: low_all, safe_all = {l: cap(by(harm, l)) for l in cfg.langs}, keep(safe.prompt.tolist(), cfg.layers)
     try:
@@ -307,7 +309,7 @@ def make_edit(model, tok, cfg: EditConfig = None, progress: bool = True) -> tupl
         Edit(rows, old, new).revert(model)
     return Edit(rows, old, new), dict(layers=layers_info, neurons={int(k): len(v) for k, v in neurons.items()})
 
-# %% ../nbs/12_edit.ipynb #a970c4fe
+# %% ../nbs/12_edit.ipynb #c1b24cfb
 EDIT_INFO = "edit.json"
 
 def edit_info(path) -> dict:
@@ -333,7 +335,7 @@ def run_edit(source, cfg: EditConfig = None, out=None, progress: bool = True) ->
         fingerprint=fingerprint(model), config=asdict(cfg), entries=e.n_entries(), seconds=round(seconds, 2), **info), indent=1))
     return out
 
-# %% ../nbs/12_edit.ipynb #e0bfe6a1
+# %% ../nbs/12_edit.ipynb #79a6cea9
 def refusal_pairs(cfg: EditConfig) -> pd.DataFrame:
     "Refusal SFT pairs on the edit's LRL harmful requests, mixed 1:1 with harmless requests and answers in the same languages."
     cfg.check()

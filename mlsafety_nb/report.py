@@ -4,7 +4,8 @@
 
 # %% auto #0
 __all__ = ['METRIC_LABELS', 'provenance_note', 'plot_rates', 'rates_wide', 'compare', 'plot_matrix', 'attack_cells',
-           'change_matrix', 'utility_summary', 'collapsed', 'holm', 'mcnemar', 'paired_change', 'repair_summary']
+           'change_matrix', 'utility_summary', 'collapsed', 'holm', 'mcnemar', 'paired_change', 'repair_summary',
+           'repair_runs']
 
 # %% ../nbs/08_report.ipynb #c8a78128
 import matplotlib
@@ -206,3 +207,26 @@ def repair_summary(before: pd.DataFrame, after: pd.DataFrame, before_table: pd.D
                 over_refusal_max_rise=float(orf.max()) if len(orf) else float("nan"),
                 over_refusal_change=orf.round(4).to_dict(), ppl_change=ppl.round(4).to_dict(),
                 ppl_max_abs_change=float(ppl.abs().max()) if len(ppl) else float("nan"))
+
+# %% ../nbs/08_report.ipynb #5cb4357c
+def repair_runs(res: pd.DataFrame, langs, keys=(), before: str = "victim") -> pd.DataFrame:
+    """Per run and repaired model of `res` (tidy results with `run_id`, `model`, `lang`, `metric`, `value`, `k`, `n`):
+    pooled violation over `langs` before and after (with Wilson intervals), the mean over-refusal change over all
+    languages, and the largest relative perplexity change; `keys` columns are carried along (the ablated settings)."""
+    from mlsafety_nb.evaluate import wilson
+    rows = []
+    for run, r in res.groupby("run_id"):
+        base = r[r.model == before]
+        for model, m in r[r.model != before].groupby("model"):
+            row = {"run_id": run, "model": model, **{k: m[k].iloc[0] for k in keys}}
+            for tag, t in (("before", base), ("after", m)):
+                v = t[(t.metric == "violation") & t.lang.isin(langs)]
+                k, n = int(v.k.sum()), int(v.n.sum())
+                row.update({tag: k / n if n else float("nan"), f"{tag}_lo": wilson(k, n)[0], f"{tag}_hi": wilson(k, n)[1]})
+            row["n"] = n
+            val = lambda t, metric: t[t.metric == metric].set_index("lang").value
+            row["over_refusal_change"] = float((val(m, "over_refusal") - val(base, "over_refusal")).mean())
+            ppl = (val(m, "perplexity") / val(base, "perplexity") - 1).dropna()
+            row["ppl_max_change"] = float(ppl.abs().max()) if len(ppl) else float("nan")
+            rows.append(row)
+    return pd.DataFrame(rows)

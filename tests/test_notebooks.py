@@ -59,6 +59,18 @@ def check_attack_report(res: pd.DataFrame, summary: pd.DataFrame, report_params:
         assert (merged.rise.astype(bool) == (merged.lo > merged.hi_victim)).all()
 
 
+def check_repair_report(runs: pd.DataFrame, summary: pd.DataFrame):
+    "One row per edit run, and its before/after violation equal to the pooled rates of that run's own rows."
+    edits = runs[runs.name == "paper_B_edit"]
+    assert sorted(summary.run_id) == sorted(edits.run_id.unique())
+    for _, row in summary.iterrows():
+        r = edits[(edits.run_id == row.run_id) & (edits.metric == "violation") & edits.lang.isin(row.edit_langs.split(","))]
+        for model, col in [("victim", "before"), ("edited", "after")]:
+            m = r[r.model == model]
+            assert abs(m.k.sum() / m.n.sum() - row[col]) < 1e-12
+    assert summary.after.between(0, 1).all() and (summary.after_lo <= summary.after).all()
+
+
 @pytest.mark.parametrize("name", list(groups()))
 def test_smoke_run(name, tmp_path):
     specs = groups()[name]
@@ -67,9 +79,11 @@ def test_smoke_run(name, tmp_path):
     for spec in specs:
         run = spec.dir(tmp_path)
         res = pd.read_csv(run / "results.csv")
-        if spec.name.endswith("_report"):
+        if spec.name == "paper_A2_report":
             runs = collect(tmp_path)
             check_attack_report(runs[runs.name == "paper_A2_attack"], res, spec.params)
+        elif spec.name == "paper_B_report":
+            check_repair_report(collect(tmp_path), res)
         else:
             check_rates(res, set(spec.params.get("langs", [])))
         assert json.loads((run / "provenance.json").read_text())["commit"]
