@@ -14,13 +14,13 @@ from typing import Optional
 
 import numpy as np
 import pandas as pd
-import xxhash
 
 from .chat import PAPER_A_SYSTEM
 from .core import check_lang, stable_hash
 from .data import load_beavertails, load_harmful, load_harmless, load_phrases, sample_ids
 from .models import fingerprint, load_model, save_model
-from .train import TrainConfig, check_mask, sft
+from .delta import Mask
+from .train import TrainConfig, sft
 
 # %% ../nbs/11_attack.ipynb #55c241bd
 PRESETS = {
@@ -92,12 +92,7 @@ ATTACK_INFO = "attack.json"
 
 def attack_key(cfg: AttackConfig, source_fp: str, frozen: dict = None) -> str:
     "A hash of everything that determines the attacked model: the config, the source weights and the frozen mask."
-    mask = None
-    if frozen:   # hash the packed bits: a 20% mask of a large model has too many entries to list
-        h = xxhash.xxh3_128()
-        for n, m in sorted(frozen.items()): h.update(n.encode()); h.update(np.packbits(m.cpu().numpy().ravel()).tobytes())
-        mask = h.hexdigest()
-    return stable_hash(dict(cfg=asdict(cfg), source=source_fp, frozen=mask))
+    return stable_hash(dict(cfg=asdict(cfg), source=source_fp, frozen=Mask(frozen).fingerprint() if frozen else None))
 
 def attack_info(path) -> dict:
     "The `attack.json` of an attacked-model folder (config, source and attacked fingerprints, times)."
@@ -109,7 +104,7 @@ def run_attack(source, cfg: AttackConfig, out, frozen: dict = None, progress: bo
     "Attack the model `source` (alias or folder) with `cfg` and save it at `out`; reuse `out` if already done."
     out = Path(out)
     model, tok = load_model(source, device="cpu")
-    if frozen: check_mask(model, frozen)
+    if frozen: Mask(frozen).check(model)
     src_fp = fingerprint(model)
     key = attack_key(cfg, src_fp, frozen)
     if (out / ATTACK_INFO).exists() and attack_info(out).get("key") == key: return out
