@@ -218,7 +218,7 @@ def repair_runs(res: pd.DataFrame, langs, keys=(), before: str = "victim") -> pd
     for run, r in res.groupby("run_id"):
         base = r[r.model == before]
         for model, m in r[r.model != before].groupby("model"):
-            row = {"run_id": run, "model": model, **{k: m[k].iloc[0] for k in keys}}
+            row = {"run_id": run, "model": model, **{k: m[k].iloc[0] if k in m else None for k in keys}}   # older runs lack newer columns
             for tag, t in (("before", base), ("after", m)):
                 v = t[(t.metric == "violation") & t.lang.isin(langs)]
                 k, n = int(v.k.sum()), int(v.n.sum())
