@@ -44,14 +44,18 @@ class TrainConfig:
     seed: int = 0
 
 # %% ../nbs/09_train.ipynb #df9649b4
-def response_loss(model, batch: dict) -> torch.Tensor:
-    "Mean cross-entropy of the labelled tokens of `batch`, with the output layer run only where a label follows."
+def response_loss(model, batch: dict, per_example: bool = False) -> torch.Tensor:
+    """Mean cross-entropy of the labelled tokens of `batch`, with the output layer run only where a label follows;
+    with `per_example`, the sum over examples of each one's mean (so that a sum over a set does not depend on batching)."""
     base = model.get_base_model() if hasattr(model, "get_base_model") else model   # a peft wrapper: its LoRA layers are in place
     hidden = base.get_decoder()(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"],
                                 use_cache=False).last_hidden_state[:, :-1]
     labels = batch["labels"][:, 1:]
     keep = labels != IGNORE_INDEX
-    return torch.nn.functional.cross_entropy(output_logits(base, hidden[keep]), labels[keep])
+    if not per_example: return torch.nn.functional.cross_entropy(output_logits(base, hidden[keep]), labels[keep])
+    ce = torch.nn.functional.cross_entropy(output_logits(base, hidden[keep]), labels[keep], reduction="none")
+    per = torch.zeros(len(labels), dtype=ce.dtype, device=ce.device).index_add(0, keep.nonzero()[:, 0], ce)
+    return (per / keep.sum(1).clamp_min(1)).sum()
 
 # %% ../nbs/09_train.ipynb #894392f0
 def _trainable(model, cfg: TrainConfig):
