@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['SCORES', 'scored_params', 'summed_gradient', 'calibration_pairs', 'sil_scores', 'top_k']
 
-# %% ../nbs/13_sil.ipynb #f8944929
+# %% ../nbs/13_sil.ipynb #f8716f56
 import json, time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -22,7 +22,7 @@ from .train import response_loss
 
 SCORES = ("sil", "snip", "signed", "delta")
 
-# %% ../nbs/13_sil.ipynb #6531f509
+# %% ../nbs/13_sil.ipynb #19e42fbf
 def scored_params(model, embeddings: bool = False) -> list:
     "Names of the weight matrices SIL scores: 2-D parameters, the input embeddings only if `embeddings`."
     emb = {n for n, p in model.named_parameters() if p is model.get_input_embeddings().weight}
@@ -31,6 +31,7 @@ def scored_params(model, embeddings: bool = False) -> list:
 def summed_gradient(model, tok, pairs: pd.DataFrame, names, batch_size: int = 8, max_len: int = 128) -> dict:
     "Σ over `pairs` of the gradient of the response-token loss, for the parameters `names` (float32, on CPU)."
     params = dict(model.named_parameters())
+    was = {n: p.requires_grad for n, p in params.items()}
     for n, p in params.items(): p.requires_grad_(n in names)
     model.zero_grad(set_to_none=True)
     examples = [encode_pair(tok, p, r, None, max_len) for p, r in zip(pairs.prompt, pairs.response)]
@@ -41,6 +42,7 @@ def summed_gradient(model, tok, pairs: pd.DataFrame, names, batch_size: int = 8,
         response_loss(model, batch, per_example=True).backward()   # Σ over pairs of each pair's mean token loss
     out = {n: params[n].grad.detach().float().cpu().clone() for n in names}
     model.zero_grad(set_to_none=True)
+    for n, p in params.items(): p.requires_grad_(was[n])   # leave the model as it came
     return out
 
 def calibration_pairs(lang: str = "en", n: int = None, seed: int = 0) -> pd.DataFrame:
@@ -51,7 +53,7 @@ def calibration_pairs(lang: str = "en", n: int = None, seed: int = 0) -> pd.Data
     rng = np.random.default_rng(seed)
     return harm.assign(response=[phrases[i] for i in rng.integers(len(phrases), size=len(harm))])
 
-# %% ../nbs/13_sil.ipynb #a699cd36
+# %% ../nbs/13_sil.ipynb #4f381d2f
 def sil_scores(grad: dict, delta: Delta, theta: dict = None, score: str = "sil") -> dict:
     "Per scored parameter: `sil` |G|·|Δ|, `snip` |G|·|θ| (needs `theta`), `signed` −G·Δ, or `delta` |Δ| (0 where Δ is absent)."
     if score not in SCORES: raise ValueError(f"unknown score {score!r}; expected one of {SCORES}")
@@ -62,7 +64,7 @@ def sil_scores(grad: dict, delta: Delta, theta: dict = None, score: str = "sil")
                   "signed": lambda: -gr * d, "delta": lambda: d.abs()}[score]()
     return out
 
-# %% ../nbs/13_sil.ipynb #ab797ce9
+# %% ../nbs/13_sil.ipynb #b3b952c5
 def _key(x: torch.Tensor) -> torch.Tensor:
     "float32 → int64 keys with the same order (negative floats included)."
     b = x.float().contiguous().view(torch.int32).long()
