@@ -58,11 +58,14 @@ def tiny_path(seed: int = 0) -> Path:
     if not (out / "model.safetensors").exists(): save_model(*tiny_model(seed), out)
     return out
 
-def _victim():
-    from mlsafety_nb.align import victim_path   # imported lazily: align builds on this module
-    return victim_path()
+def _victim(profile: str = "hrl"):
+    from mlsafety_nb.align import AlignConfig, victim_path   # imported lazily: align builds on this module
+    return victim_path(AlignConfig(profile=profile))
 
-MODEL_REGISTRY: dict = {"embedded": embedded_path, "tiny": tiny_path, "embedded-victim": _victim}
+# `embedded-victim` refuses in en, zh, it and vi only (paper B repairs its low-resource gap);
+# `embedded-victim-all` refuses in all ten languages (paper A attacks a model that is safe everywhere)
+MODEL_REGISTRY: dict = {"embedded": embedded_path, "tiny": tiny_path, "embedded-victim": _victim,
+                        "embedded-victim-all": lambda: _victim("all")}
 
 class ModelLoadError(OSError):
     "A model could not be found or loaded; the message says why and what to do."
