@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['PRESETS', 'FORMS', 'ATTACK_INFO', 'AttackConfig', 'attack_config', 'attack_pairs', 'attack_steps', 'attack',
-           'attack_key', 'attack_info', 'run_attack']
+           'attack_key', 'attack_info', 'run_attack', 'attack_path']
 
 # %% ../nbs/11_attack.ipynb #f08f8cf4
 import json, time
@@ -16,9 +16,9 @@ import numpy as np
 import pandas as pd
 
 from .chat import PAPER_A_SYSTEM
-from .core import check_lang, stable_hash
+from .core import cache_dir, check_lang, stable_hash
 from .data import load_beavertails, load_harmful, load_harmless, load_phrases, sample_ids
-from .models import fingerprint, load_model, save_model
+from .models import fingerprint, load_model, model_fingerprint, resolve_model, save_model
 from .delta import Mask
 from .train import TrainConfig, sft
 
@@ -118,3 +118,10 @@ def run_attack(source, cfg: AttackConfig, out, frozen: dict = None, progress: bo
                 steps=len(log), train_seconds=round(seconds, 1))
     (out / ATTACK_INFO).write_text(json.dumps(info, indent=1, default=str))
     return out
+
+def attack_path(source, cfg: AttackConfig, frozen: dict = None, progress: bool = True) -> Path:
+    "The attacked model of `source` under `cfg` in the shared cache (one folder per source, language and key), built on first use."
+    src = resolve_model(source)
+    if not Path(src).is_dir(): raise ValueError(f"attack_path caches attacks of saved models; {source!r} is not a folder")
+    key = attack_key(cfg, model_fingerprint(src), frozen)
+    return run_attack(source, cfg, cache_dir("attacks") / f"{Path(src).name}-{cfg.lang}-{key}", frozen, progress)

@@ -167,20 +167,22 @@ def mcnemar(before, after) -> tuple:
     return b, c, (binomtest(min(b, c), b + c, 0.5).pvalue if b + c else 1.0)
 
 def paired_change(before: pd.DataFrame, after: pd.DataFrame, col: str = "violation", kind: str = "harmful",
-                  by: str = "lang", alpha: float = 0.05) -> pd.DataFrame:
-    """Per `by` group: the rate of `col` on `kind` items before and after (same items, joined on id and language), the
-    change, the discordant counts, McNemar's exact p and its Holm-adjusted value across the groups, and the verdict."""
-    keys = ["id", "lang"]
+                  by="lang", alpha: float = 0.05) -> pd.DataFrame:
+    """Per `by` group (a column, or a list of columns that both frames share): the rate of `col` on `kind` items before
+    and after (same items, joined on id, language and `by`), the change, the discordant counts, McNemar's exact p and
+    its Holm-adjusted value across all the groups (the cells of one figure), and the verdict."""
+    groups = [by] if isinstance(by, str) else list(by)
+    keys = ["id", "lang"] + [g for g in groups if g not in ("id", "lang")]
     a = before[before.kind == kind][keys + [col]]
     b = after[after.kind == kind][keys + [col]]
     m = a.merge(b, on=keys, suffixes=("_before", "_after"))
     if len(m) != len(a) or len(m) != len(b): raise ValueError(f"the two answer sets are not paired: {len(a)} and {len(b)} {kind} items, {len(m)} in common")
     rows = []
-    for g, d in m.groupby(by, sort=False):
+    for g, d in m.groupby(groups, sort=False):
         x, y = d[f"{col}_before"].astype(bool), d[f"{col}_after"].astype(bool)
         nb, nc, p = mcnemar(x, y)
-        rows.append({by: g, "n": len(d), "before": x.mean(), "after": y.mean(), "change": y.mean() - x.mean(),
-                     "to_false": nb, "to_true": nc, "p": p})
+        rows.append({**dict(zip(groups, g if isinstance(g, tuple) else (g,))), "n": len(d), "before": x.mean(), "after": y.mean(),
+                     "change": y.mean() - x.mean(), "to_false": nb, "to_true": nc, "p": p})
     out = pd.DataFrame(rows)
     out["p_holm"] = holm(out.p)
     out["verdict"] = np.where(out.p_holm >= alpha, "n.s.", np.where(out.change > 0, "rise", "fall"))

@@ -4,10 +4,10 @@
 
 # %% auto #0
 __all__ = ['SCORES', 'SIL_INFO', 'scored_params', 'summed_gradient', 'calibration_pairs', 'sil_scores', 'top_k', 'SILConfig',
-           'sil_info', 'mask_path', 'attack_victim', 'sil_masks', 'run_sil', 'param_part', 'mask_location',
+           'sil_info', 'mask_path', 'attack_victim', 'sil_masks', 'run_sil', 'sil_path', 'param_part', 'mask_location',
            'expected_iou', 'overlap', 'overlap_by_part']
 
-# %% ../nbs/13_sil.ipynb #f585524d
+# %% ../nbs/13_sil.ipynb #50798552
 import json, re, time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -19,7 +19,7 @@ import torch
 
 from .attack import attack_info
 from .chat import collate, encode_pair
-from .core import check_lang, stable_hash
+from .core import cache_dir, check_lang, stable_hash
 from .data import load_harmful, load_phrases
 from .delta import Delta, Mask
 from .models import load_model, model_fingerprint, resolve_model
@@ -27,7 +27,7 @@ from .train import response_loss
 
 SCORES = ("sil", "snip", "signed", "delta")
 
-# %% ../nbs/13_sil.ipynb #64d352be
+# %% ../nbs/13_sil.ipynb #b26eff0d
 def scored_params(model, embeddings: bool = False) -> list:
     "Names of the weight matrices SIL scores: 2-D parameters, the input embeddings only if `embeddings`."
     emb = {n for n, p in model.named_parameters() if p is model.get_input_embeddings().weight}
@@ -58,7 +58,7 @@ def calibration_pairs(lang: str = "en", n: int = None, seed: int = 0) -> pd.Data
     rng = np.random.default_rng(seed)
     return harm.assign(response=[phrases[i] for i in rng.integers(len(phrases), size=len(harm))])
 
-# %% ../nbs/13_sil.ipynb #19c9ae5a
+# %% ../nbs/13_sil.ipynb #8f7499dd
 def sil_scores(grad: dict, delta: Delta, theta: dict = None, score: str = "sil") -> dict:
     "Per scored parameter: `sil` |G|·|Δ|, `snip` |G|·|θ| (needs `theta`), `signed` −G·Δ, or `delta` |Δ| (0 where Δ is absent)."
     if score not in SCORES: raise ValueError(f"unknown score {score!r}; expected one of {SCORES}")
@@ -69,7 +69,7 @@ def sil_scores(grad: dict, delta: Delta, theta: dict = None, score: str = "sil")
                   "signed": lambda: -gr * d, "delta": lambda: d.abs()}[score]()
     return out
 
-# %% ../nbs/13_sil.ipynb #0c86e85b
+# %% ../nbs/13_sil.ipynb #3ee1930c
 def _key(x: torch.Tensor) -> torch.Tensor:
     "float32 → int32 keys with the same order (negative floats included); no copy when all are ≥ 0."
     b = x.float().contiguous().view(torch.int32)
@@ -103,7 +103,7 @@ def top_k(scores: dict, k: float, per_matrix: bool = False) -> Mask:
     if per_matrix: return Mask({n: _select(scores, [n], round(k * scores[n].numel()))[n] for n in names})
     return _select(scores, names, round(k * sum(scores[n].numel() for n in names)))
 
-# %% ../nbs/13_sil.ipynb #e5c2e76e
+# %% ../nbs/13_sil.ipynb #e9873a63
 @dataclass
 class SILConfig:
     "How `run_sil` localizes an attack."
@@ -148,7 +148,7 @@ def attack_victim(attacked) -> str:
                          f"but that folder now holds {model_fingerprint(victim)[:12]}: rebuild the attack")
     return victim
 
-# %% ../nbs/13_sil.ipynb #ce56c68c
+# %% ../nbs/13_sil.ipynb #2cfe08ba
 def sil_masks(model, tok, delta: Delta, cfg: SILConfig, pairs: pd.DataFrame) -> dict:
     "k → `Mask` for the attacked `model` with weight change `delta`, scored on `pairs` per `cfg`."
     names = scored_params(model, cfg.embeddings)
@@ -183,7 +183,13 @@ def run_sil(attacked, cfg: SILConfig = None, out=None, progress: bool = True) ->
         seconds=round(time.time() - t, 1)), indent=1))
     return out
 
-# %% ../nbs/13_sil.ipynb #61755310
+def sil_path(attacked, cfg: SILConfig = None, progress: bool = True) -> Path:
+    "`run_sil` into the shared cache (one folder per attacked model, score and key), so later sections reuse the masks."
+    cfg = (cfg or SILConfig()).check()
+    key = stable_hash(dict(cfg=asdict(cfg), attacked=model_fingerprint(attacked)))
+    return run_sil(attacked, cfg, cache_dir("sil") / f"{Path(str(attacked)).name}-{cfg.score}-{key}", progress)
+
+# %% ../nbs/13_sil.ipynb #0c717f1f
 _LAYER, _MODULE = re.compile(r"layers\.(\d+)\."), re.compile(r"\.(q|k|v|o|gate|up|down)_proj\.")
 
 def param_part(name: str) -> tuple:
