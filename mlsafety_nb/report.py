@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['METRIC_LABELS', 'provenance_note', 'plot_rates', 'rates_wide', 'compare', 'plot_matrix', 'attack_cells',
            'change_matrix', 'utility_summary', 'collapsed', 'holm', 'mcnemar', 'paired_change', 'repair_summary',
-           'repair_runs']
+           'repair_runs', 'sweep_rates', 'plot_sweep', 'plot_location']
 
 # %% ../nbs/08_report.ipynb #c8a78128
 import matplotlib
@@ -232,3 +232,50 @@ def repair_runs(res: pd.DataFrame, langs, keys=(), before: str = "victim") -> pd
             row["ppl_max_change"] = float(ppl.abs().max()) if len(ppl) else float("nan")
             rows.append(row)
     return pd.DataFrame(rows)
+
+# %% ../nbs/08_report.ipynb #80d8c8b0
+def sweep_rates(answers: pd.DataFrame, keys=("attack_lang", "frac", "arm")) -> pd.DataFrame:
+    "Rates of `answers` per `keys` and language, plus pooled over languages (`lang` 'all'), with Wilson intervals."
+    from mlsafety_nb.evaluate import safety_table
+    keys = list(keys)
+    return pd.concat([safety_table(answers, by=keys + ["lang"]), safety_table(answers.assign(lang="all"), by=keys + ["lang"])],
+                     ignore_index=True)
+
+def plot_sweep(rates: pd.DataFrame, metric: str = "violation", panel: str = "attack_lang", ref: dict = None, lang: str = "all",
+               title: str = ""):
+    "`metric` (pooled over languages unless `lang`) against the stitched fraction `frac`, one line per arm with its interval, one panel per `panel`; `ref`: {panel: {label: rate}}."
+    d = rates[(rates.metric == metric) & (rates.lang == lang)]
+    panels = list(dict.fromkeys(d[panel]))
+    fig, axes = plt.subplots(1, len(panels), figsize=(3.2 * len(panels), 3), sharey=True, squeeze=False)
+    for ax, p in zip(axes[0], panels):
+        for arm, g in d[d[panel] == p].groupby("arm", sort=False):
+            g = g.sort_values("frac")
+            ax.errorbar(g.frac * 100, g.value * 100, yerr=[(g.value - g.lo) * 100, (g.hi - g.value) * 100], marker="o",
+                        capsize=3, label=arm, linestyle="-" if arm == "stitched" else "--")
+        for i, (label, v) in enumerate((ref or {}).get(p, {}).items()):
+            ax.axhline(v * 100, color=f"C{i + 2}", linewidth=0.8, linestyle=":", label=label)
+        ax.set_xscale("log"); ax.set_xlabel("k: % of weights stitched"); ax.set_title(f"{panel.replace('_', ' ')} {p}", fontsize=9)
+        ax.set_ylim(-3, 103)
+    axes[0][0].set_ylabel(f"{METRIC_LABELS.get(metric, metric)} (%)"); axes[0][-1].legend(fontsize=7)
+    fig.suptitle(title, fontsize=10); fig.tight_layout()
+    return fig
+
+def plot_location(loc: pd.DataFrame, by: str = "mask", title: str = ""):
+    "Heatmaps (layer × module) of the fraction of weights each mask in `loc` (rows of `mask_location`, column `by`) selects."
+    masks = list(dict.fromkeys(loc[by]))
+    fig, axes = plt.subplots(1, len(masks), figsize=(2.2 * len(masks) + 1, 4), sharey=True, squeeze=False)
+    order = [m for m in ("q", "k", "v", "o", "gate", "up", "down") if m in set(loc.module)]
+    vmax = 0
+    grids = {}
+    for m in masks:
+        g = loc[loc[by] == m].groupby(["layer", "module"])[["selected", "size"]].sum()
+        grids[m] = (g.selected / g.size).unstack("module").reindex(columns=order) * 100
+        vmax = max(vmax, float(np.nanmax(grids[m].to_numpy())))
+    for ax, m in zip(axes[0], masks):
+        im = ax.imshow(grids[m].to_numpy(), cmap="viridis", vmin=0, vmax=vmax, aspect="auto")
+        ax.set_xticks(range(len(order)), order, rotation=90, fontsize=7); ax.set_title(str(m), fontsize=9)
+        ax.set_yticks(range(len(grids[m])), grids[m].index, fontsize=6)
+    axes[0][0].set_ylabel("layer")
+    fig.colorbar(im, ax=axes[0].tolist(), fraction=0.03, label="% of the module's weights selected")
+    fig.suptitle(title, fontsize=10)
+    return fig

@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['STITCH_INFO', 'stitch', 'stitched', 'run_stitch', 'stitch_sweep']
 
-# %% ../nbs/13a_stitch.ipynb #845d10fd
+# %% ../nbs/13a_stitch.ipynb #ee6f6c59
 import json, time
 from pathlib import Path
 
@@ -18,7 +18,7 @@ from .models import fingerprint, load_model, model_fingerprint, save_model
 from .engine import EvalConfig, evaluate_model
 from .sil import attack_victim, mask_path
 
-# %% ../nbs/13a_stitch.ipynb #c3c6ae02
+# %% ../nbs/13a_stitch.ipynb #10b8e5ce
 def _mask(mask) -> Mask:
     return mask if isinstance(mask, Mask) else Mask.load(mask) if isinstance(mask, (str, Path)) else Mask(mask)
 
@@ -44,7 +44,7 @@ def stitched(attacked, mask, random: bool = False, seed: int = 0, per_tensor: bo
     model.mlsnb_name = f"{Path(str(attacked)).name}-{'random' if random else 'stitched'}-{mask.fraction():.3g}"
     return model, tok
 
-# %% ../nbs/13a_stitch.ipynb #e44951ba
+# %% ../nbs/13a_stitch.ipynb #93dbdf95
 STITCH_INFO = "stitch.json"
 
 def run_stitch(attacked, mask, out, seed: int = 0, per_tensor: bool = False) -> dict:
@@ -70,17 +70,17 @@ def run_stitch(attacked, mask, out, seed: int = 0, per_tensor: bool = False) -> 
         folders[kind] = f
     return folders
 
-# %% ../nbs/13a_stitch.ipynb #9ab96920
+# %% ../nbs/13a_stitch.ipynb #bde31987
 def stitch_sweep(attacked, sil_folder, ks, ecfg: EvalConfig, seed: int = 0, per_tensor: bool = False,
                  progress: bool = True) -> pd.DataFrame:
-    "Answers of the stitched model and its same-size random twin at each `k`, evaluated per `ecfg`, with `k`, `arm` and `seconds`."
+    "Answers of the stitched model and its same-size random twin at each `k`, evaluated per `ecfg`, with `frac` (k), `arm` and `seconds`."
     out = []
     for k in ks:
         mask = Mask.load(mask_path(sil_folder, k))
         for arm in ("stitched", "random"):
             t = time.time()
             ev = evaluate_model(stitched(attacked, mask, random=arm == "random", seed=seed, per_tensor=per_tensor), ecfg, progress=progress)
-            out.append(ev.answers.assign(k=float(k), arm=arm, fingerprint=ev.fingerprint, seconds=round(time.time() - t, 1)))
+            out.append(ev.answers.assign(frac=float(k), arm=arm, fingerprint=ev.fingerprint, seconds=round(time.time() - t, 1)))
             if progress:
                 v, took = ev.answers[ev.answers.kind == "harmful"].violation.mean(), "cached" if ev.cached else f"{time.time() - t:.0f} s"
                 print(f"k={k:g} {arm}: violation {v:.0%} ({took})")
