@@ -7,7 +7,7 @@ __all__ = ['SCORES', 'SIL_INFO', 'scored_params', 'summed_gradient', 'calibratio
            'sil_info', 'mask_path', 'attack_victim', 'sil_masks', 'run_sil', 'sil_path', 'param_part', 'mask_location',
            'expected_iou', 'overlap', 'overlap_by_part']
 
-# %% ../nbs/13_sil.ipynb #50798552
+# %% ../nbs/13_sil.ipynb #70f8d7e0
 import json, re, time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -21,13 +21,13 @@ from .attack import attack_info
 from .chat import collate, encode_pair
 from .core import cache_dir, check_lang, stable_hash
 from .data import load_harmful, load_phrases
-from .delta import Delta, Mask
+from .delta import Delta, Mask, Weights
 from .models import load_model, model_fingerprint, resolve_model
 from .train import response_loss
 
 SCORES = ("sil", "snip", "signed", "delta")
 
-# %% ../nbs/13_sil.ipynb #b26eff0d
+# %% ../nbs/13_sil.ipynb #8b3a1d91
 def scored_params(model, embeddings: bool = False) -> list:
     "Names of the weight matrices SIL scores: 2-D parameters, the input embeddings only if `embeddings`."
     emb = {n for n, p in model.named_parameters() if p is model.get_input_embeddings().weight}
@@ -45,7 +45,7 @@ def summed_gradient(model, tok, pairs: pd.DataFrame, names, batch_size: int = 8,
         chunk = examples[s:s + batch_size]
         batch = {k: v.to(model.device) for k, v in collate(chunk, tok.pad_token_id).items()}
         response_loss(model, batch, per_example=True).backward()   # Σ over pairs of each pair's mean token loss
-    out = {n: params[n].grad.detach().float().cpu().clone() for n in names}
+    out = {n: params[n].grad.detach().float().cpu() for n in names}   # the model lets go of them below: no copy
     model.zero_grad(set_to_none=True)
     for n, p in params.items(): p.requires_grad_(was[n])   # leave the model as it came
     return out
@@ -58,7 +58,7 @@ def calibration_pairs(lang: str = "en", n: int = None, seed: int = 0) -> pd.Data
     rng = np.random.default_rng(seed)
     return harm.assign(response=[phrases[i] for i in rng.integers(len(phrases), size=len(harm))])
 
-# %% ../nbs/13_sil.ipynb #8f7499dd
+# %% ../nbs/13_sil.ipynb #7e7755e0
 def sil_scores(grad: dict, delta: Delta, theta: dict = None, score: str = "sil") -> dict:
     "Per scored parameter: `sil` |G|·|Δ|, `snip` |G|·|θ| (needs `theta`), `signed` −G·Δ, or `delta` |Δ| (0 where Δ is absent)."
     if score not in SCORES: raise ValueError(f"unknown score {score!r}; expected one of {SCORES}")
@@ -69,7 +69,7 @@ def sil_scores(grad: dict, delta: Delta, theta: dict = None, score: str = "sil")
                   "signed": lambda: -gr * d, "delta": lambda: d.abs()}[score]()
     return out
 
-# %% ../nbs/13_sil.ipynb #3ee1930c
+# %% ../nbs/13_sil.ipynb #d81328f3
 def _key(x: torch.Tensor) -> torch.Tensor:
     "float32 → int32 keys with the same order (negative floats included); no copy when all are ≥ 0."
     b = x.float().contiguous().view(torch.int32)
@@ -79,21 +79,26 @@ def _key(x: torch.Tensor) -> torch.Tensor:
 def _select(s: dict, names: list, K: int) -> Mask:
     "The K largest entries over the tensors `names` of `s`, ties taken in (name, flat index) order."
     if K <= 0: return Mask({n: torch.zeros_like(s[n], dtype=torch.bool) for n in names})
-    keys = {n: _key(s[n]) for n in names}
-    lo, hi = -(2 ** 31), 2 ** 31 - 1   # find the largest key t with count(key ≥ t) ≥ K
-    while lo < hi:
-        mid = (lo + hi + 1) // 2
-        if sum(int((keys[n] >= mid).sum()) for n in names) >= K: lo = mid
-        else: hi = mid - 1
-    out, need = {}, K - sum(int((keys[n] > lo).sum()) for n in names)
+    keys = {n: _key(s[n]).flatten() for n in names}
+    # pass 1: histogram of the keys' top 16 bits; the K-th largest key lies in bin b
+    hist = sum(torch.bincount((keys[n].long() >> 16) + 32768, minlength=65536) for n in names)
+    above = hist.flip(0).cumsum(0).flip(0)                  # above[i]: entries in bins ≥ i
+    b = int((above >= K).nonzero().max())
+    need_in_bin = K - (int(above[b + 1]) if b + 1 < 65536 else 0)
+    # pass 2: the keys inside bin b; the K-th largest overall is the need_in_bin-th largest of them
+    lo, hi = (b - 32768) << 16, ((b - 32768) << 16) + 65535
+    cand = torch.cat([k[(k >= lo) & (k <= hi)] for k in keys.values()])
+    t = int(torch.topk(cand, need_in_bin).values[-1])
+    # pass 3: everything above t, then the ties at t in (name, index) order
+    out, need = {}, K - sum(int((keys[n] > t).sum()) for n in names)
     for n in sorted(names):
         k = keys[n]
-        m = k > lo
+        m = k > t
         if need > 0:
-            tie = (k == lo).flatten().nonzero()[:, 0]
+            tie = (k == t).nonzero()[:, 0]
             take = tie[:need]; need -= len(take)
-            m.view(-1)[take] = True
-        out[n] = m
+            m[take] = True
+        out[n] = m.view(s[n].shape)
     return Mask({n: out[n] for n in names})
 
 def top_k(scores: dict, k: float, per_matrix: bool = False) -> Mask:
@@ -103,7 +108,7 @@ def top_k(scores: dict, k: float, per_matrix: bool = False) -> Mask:
     if per_matrix: return Mask({n: _select(scores, [n], round(k * scores[n].numel()))[n] for n in names})
     return _select(scores, names, round(k * sum(scores[n].numel() for n in names)))
 
-# %% ../nbs/13_sil.ipynb #e9873a63
+# %% ../nbs/13_sil.ipynb #866533b4
 @dataclass
 class SILConfig:
     "How `run_sil` localizes an attack."
@@ -148,15 +153,20 @@ def attack_victim(attacked) -> str:
                          f"but that folder now holds {model_fingerprint(victim)[:12]}: rebuild the attack")
     return victim
 
-# %% ../nbs/13_sil.ipynb #2cfe08ba
-def sil_masks(model, tok, delta: Delta, cfg: SILConfig, pairs: pd.DataFrame) -> dict:
-    "k → `Mask` for the attacked `model` with weight change `delta`, scored on `pairs` per `cfg`."
+# %% ../nbs/13_sil.ipynb #7df43000
+def sil_masks(model, tok, pre, cfg: SILConfig, pairs: pd.DataFrame) -> dict:
+    """k → `Mask` for the attacked `model`, whose victim `pre` (folder or model) is read one tensor at a time; scored on
+    `pairs` per `cfg`. Each score overwrites its gradient in place, so memory stays at weights + gradients + one tensor."""
     names = scored_params(model, cfg.embeddings)
-    grad = summed_gradient(model, tok, pairs, names, cfg.batch_size, cfg.max_len) if cfg.score != "delta" else \
-        {n: torch.zeros_like(model.get_parameter(n), dtype=torch.float32) for n in names}
-    theta = {n: model.get_parameter(n).detach() for n in names} if cfg.score == "snip" else None
-    scores = sil_scores(grad, delta, theta, cfg.score)
-    del grad
+    grad = summed_gradient(model, tok, pairs, names, cfg.batch_size, cfg.max_len) if cfg.score != "delta" else {}
+    pre_w, scores = Weights(pre), {}
+    for n in names:
+        ft = model.get_parameter(n).detach().float().cpu()
+        if n not in pre_w or pre_w[n].shape != ft.shape: raise ValueError(f"the victim has no {n!r} of shape {tuple(ft.shape)}")
+        g = grad.pop(n, None)
+        if cfg.score == "snip": scores[n] = g.abs_().mul_(ft.abs()); continue
+        d = ft - pre_w[n].float()
+        scores[n] = {"sil": lambda: g.abs_().mul_(d.abs_()), "signed": lambda: g.mul_(d).neg_(), "delta": lambda: d.abs_()}[cfg.score]()
     return {k: top_k(scores, k, cfg.per_matrix) for k in cfg.ks}
 
 def run_sil(attacked, cfg: SILConfig = None, out=None, progress: bool = True) -> Path:
@@ -169,9 +179,8 @@ def run_sil(attacked, cfg: SILConfig = None, out=None, progress: bool = True) ->
     victim = attack_victim(attacked)
     t = time.time()
     model, tok = load_model(str(attacked), device="cpu")
-    delta = Delta.between(victim, attacked)
     pairs = calibration_pairs(lang, cfg.n_calibration, cfg.seed)
-    masks = sil_masks(model, tok, delta, cfg, pairs)
+    masks = sil_masks(model, tok, victim, cfg, pairs)
     out.mkdir(parents=True, exist_ok=True)
     rows = {}
     for k, m in masks.items():
@@ -189,7 +198,7 @@ def sil_path(attacked, cfg: SILConfig = None, progress: bool = True) -> Path:
     key = stable_hash(dict(cfg=asdict(cfg), attacked=model_fingerprint(attacked)))
     return run_sil(attacked, cfg, cache_dir("sil") / f"{Path(str(attacked)).name}-{cfg.score}-{key}", progress)
 
-# %% ../nbs/13_sil.ipynb #0c717f1f
+# %% ../nbs/13_sil.ipynb #e928af86
 _LAYER, _MODULE = re.compile(r"layers\.(\d+)\."), re.compile(r"\.(q|k|v|o|gate|up|down)_proj\.")
 
 def param_part(name: str) -> tuple:
