@@ -1,6 +1,6 @@
 """Speed and memory benchmarks of mlsafety_nb on this machine, written to a JSON file.
 
-Usage: python bench/bench.py [--out bench/results.json] [--only load,generate,align,resolve,train_step,evaluate,reproduce]
+Usage: python bench/bench.py [--out bench/results.json] [--only load,generate,align,resolve,train_step,evaluate,edit,sil,reproduce]
 Each section records wall times and the process's peak resident memory after it ran."""
 import argparse, json, os, platform, resource, subprocess, sys, time
 from pathlib import Path
@@ -140,6 +140,58 @@ def bench_edit(victim: str = "embedded-victim") -> dict:
                 entries=e.n_entries(), layers=len(info["layers"]), sft_pairs=len(pairs), sft_steps=len(log), peak_rss_gib=peak_rss_gib())
 
 
+def _sil_child(mode: str, attacked: str, victim: str) -> dict:
+    """One measurement in a fresh process (so its peak memory is its own): `bare`, the forward and backward passes over
+    the calibration set with the scored matrices trainable; `sil`, `sil_masks` (the same passes, scores, top-20%)."""
+    from mlsafety_nb.attack import attack_info
+    from mlsafety_nb.chat import collate, encode_pair
+    from mlsafety_nb.sil import SILConfig, calibration_pairs, scored_params, sil_masks
+    from mlsafety_nb.train import response_loss
+    model, tok = load_model(attacked, device="cpu")
+    cfg = SILConfig()
+    pairs = calibration_pairs(attack_info(attacked)["config"]["lang"])
+    names = scored_params(model)
+    sizes = dict(params=sum(p.numel() for p in model.parameters()), scored=sum(model.get_parameter(n).numel() for n in names))
+    base_rss = peak_rss_gib()
+    t = time.time()
+    if mode == "bare":
+        for n, p in model.named_parameters(): p.requires_grad_(n in set(names))
+        model.eval()
+        ex = [encode_pair(tok, p, r, None, cfg.max_len) for p, r in zip(pairs.prompt, pairs.response)]
+        for s in range(0, len(ex), cfg.batch_size):
+            response_loss(model, collate(ex[s:s + cfg.batch_size], tok.pad_token_id), per_example=True).backward()
+        out = dict(seconds=time.time() - t)
+    else:
+        masks = sil_masks(model, tok, victim, cfg, pairs)
+        out = dict(seconds=time.time() - t, selected=masks[0.2].selected)
+    return dict(**out, **sizes, n_pairs=len(pairs), rss_after_load_gib=base_rss, peak_rss_gib=peak_rss_gib())
+
+
+def bench_sil(attacked: str = None, repeats: int = 3) -> dict:
+    """SIL on the embedded victim's English attack (k = 20%, the 24 calibration pairs) against the bare forward and
+    backward passes over the same pairs: wall time (median of `repeats` fresh processes each) and peak memory, against
+    weights + gradients + θ_pre in float32. Builds the attack in the shared cache if it is missing (about 3 minutes)."""
+    from mlsafety_nb.attack import attack_config, attack_path
+    from mlsafety_nb.sil import attack_victim
+    attacked = str(attacked or attack_path("embedded-victim-all", attack_config("en")))
+    victim = str(attack_victim(attacked))
+    runs = {m: [] for m in ("bare", "sil")}
+    for _ in range(repeats):
+        for m in runs:
+            r = subprocess.run([sys.executable, __file__, "--sil-child", m, attacked, victim], capture_output=True, text=True, check=True)
+            runs[m].append(json.loads(r.stdout.strip().splitlines()[-1]))
+    med = lambda m, k: sorted(x[k] for x in runs[m])[len(runs[m]) // 2]
+    r0 = runs["sil"][0]
+    floor_gib = (4 * r0["params"] + 4 * r0["scored"] + 4 * r0["params"]) / 2**30      # weights + gradients + θ_pre
+    return dict(attacked=attacked, n_pairs=r0["n_pairs"], params=r0["params"], scored=r0["scored"], selected=r0["selected"],
+                bare_seconds=round(med("bare", "seconds"), 2), sil_seconds=round(med("sil", "seconds"), 2),
+                time_ratio=round(med("sil", "seconds") / med("bare", "seconds"), 3), target_time_ratio=1.15,
+                bare_peak_rss_gib=med("bare", "peak_rss_gib"), sil_peak_rss_gib=med("sil", "peak_rss_gib"),
+                weights_grads_pre_gib=round(floor_gib, 2), memory_ratio=round(med("sil", "peak_rss_gib") / floor_gib, 3),
+                target_memory_ratio=1.3, rss_after_load_gib=r0["rss_after_load_gib"], repeats=repeats,
+                runs={m: [round(x["seconds"], 2) for x in v] for m, v in runs.items()})
+
+
 def bench_resolve() -> dict:
     "Resolving the cached victim and its fingerprint (the folder fingerprint of its base is cached beside the weights)."
     from mlsafety_nb.models import model_fingerprint, resolve_model
@@ -169,7 +221,7 @@ def bench_reproduce(keep: str = None) -> dict:
 
 
 SECTIONS = {"load": bench_load, "generate": bench_generate, "align": bench_align, "resolve": bench_resolve,
-            "train_step": bench_train_step, "evaluate": bench_evaluate, "edit": bench_edit,
+            "train_step": bench_train_step, "evaluate": bench_evaluate, "edit": bench_edit, "sil": bench_sil,
             "reproduce": bench_reproduce}
 
 
@@ -182,7 +234,11 @@ def main():
     ap.add_argument("--keep", help="reproduce section: make the fresh clone in this folder and keep it")
     ap.add_argument("--per-lang", type=int, default=8, help="evaluate section: harmful and harmless items per language")
     ap.add_argument("--skip-whole", action="store_true", help="evaluate section: skip the whole-split evaluation")
+    ap.add_argument("--sil-attacked", help="sil section: an attacked-model folder (default: the English attack of embedded-victim-all)")
+    ap.add_argument("--sil-child", nargs=3, metavar=("MODE", "ATTACKED", "VICTIM"), help=argparse.SUPPRESS)
     a = ap.parse_args()
+    if a.sil_child:
+        print(json.dumps(_sil_child(*a.sil_child))); return
     path = Path(a.out)
     res = json.loads(path.read_text()) if path.exists() else {}
     res["machine"] = dict(cpus=os.cpu_count(), torch_threads=torch.get_num_threads(), platform=platform.platform(),
@@ -191,7 +247,7 @@ def main():
     for name in a.only.split(","):
         print(f"bench {name} ...", flush=True)
         kw = (dict(models=a.models.split(","), per_lang=a.per_lang, whole=not a.skip_whole) if name == "evaluate"
-              else dict(keep=a.keep) if name == "reproduce" else {})
+              else dict(keep=a.keep) if name == "reproduce" else dict(attacked=a.sil_attacked) if name == "sil" else {})
         prev = res.get(name, {})
         res[name] = {**SECTIONS[name](**kw), "measured": time.strftime("%Y-%m-%d %H:%M:%S")}
         if name == "evaluate" and a.skip_whole and "whole_split" in prev:   # keep the last whole-split measurement

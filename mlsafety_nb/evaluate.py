@@ -74,7 +74,7 @@ def rate_row(values, **keys) -> dict:
 def safety_table(per_item: pd.DataFrame, by=("lang",)) -> pd.DataFrame:
     "Tidy per-language rates of violation, over-refusal, helpfulness and template use, with Wilson intervals."
     rows = []
-    for keys, g in per_item.groupby(list(by), sort=False):
+    for keys, g in per_item.groupby(list(by), sort=False, dropna=False):
         keys = dict(zip(by, keys if isinstance(keys, tuple) else (keys,)))
         for metric, (kind, col) in SAFETY_METRICS.items():
             sub = g[g.kind == kind]

@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['METRIC_LABELS', 'provenance_note', 'plot_rates', 'rates_wide', 'compare', 'plot_matrix', 'attack_cells',
-           'change_matrix', 'utility_summary', 'collapsed', 'holm', 'mcnemar', 'paired_change', 'repair_summary',
-           'repair_runs', 'sweep_rates', 'plot_sweep', 'plot_location']
+           'change_matrix', 'utility_summary', 'collapsed', 'holm', 'mcnemar', 'paired_change', 'paired_cells',
+           'repair_summary', 'repair_runs', 'sweep_rates', 'plot_sweep', 'plot_location']
 
 # %% ../nbs/08_report.ipynb #c8a78128
 import matplotlib
@@ -188,6 +188,13 @@ def paired_change(before: pd.DataFrame, after: pd.DataFrame, col: str = "violati
     out["verdict"] = np.where(out.p_holm >= alpha, "n.s.", np.where(out.change > 0, "rise", "fall"))
     if by == "lang": out = out.set_index("lang").reindex([l for l in LANGS if l in set(out.lang)])
     return out
+
+# %% ../nbs/08_report.ipynb #7791a507
+def paired_cells(pairs: dict, row: str = "attack_lang", col: str = "violation", kind: str = "harmful", alpha: float = 0.05) -> pd.DataFrame:
+    "`pairs`: {row value: (answers before, answers after)}; one McNemar test per (row, language), Holm across all of them."
+    before = pd.concat([b.assign(**{row: r}) for r, (b, _) in pairs.items()], ignore_index=True)
+    after = pd.concat([a.assign(**{row: r}) for r, (_, a) in pairs.items()], ignore_index=True)
+    return paired_change(before, after, col, kind, by=[row, "lang"], alpha=alpha)
 
 # %% ../nbs/08_report.ipynb #9dcb8425
 def repair_summary(before: pd.DataFrame, after: pd.DataFrame, before_table: pd.DataFrame, after_table: pd.DataFrame,
