@@ -57,6 +57,15 @@ def check_attack_report(res: pd.DataFrame, summary: pd.DataFrame, report_params:
         assert len(merged) == len(cells) and (merged.value == merged.value_run).all()
         assert ((merged.value - merged.value_victim - merged.change).abs() < 1e-12).all()
         assert (merged.rise.astype(bool) == (merged.lo > merged.hi_victim)).all()
+    # the paired tests: one row per cell of each full-strength grid, `after` the attacked model's rate in that cell
+    for label, ratio in [("full strength, 1:2 mix", 0.5), ("full strength, 1:1 mix", 1.0)]:
+        paired = summary[(summary.metric == "violation_paired") & (summary.strength == label)]
+        runs = attacked[(attacked.n_harmful == full_n) & (attacked.method == "full") & (attacked.form == "mixed")
+                        & (attacked.harmless_ratio == ratio) & (attacked.metric == "violation")]
+        merged = paired.merge(runs, on=["attack_lang", "lang"], suffixes=("", "_run"))
+        assert len(paired) == len(runs) == len(merged) > 0
+        assert ((merged.after.astype(float) - merged.value_run).abs() < 1e-12).all()
+        assert merged.p_holm.astype(float).between(0, 1).all() and (merged.p_holm.astype(float) >= merged.p.astype(float) - 1e-12).all()
 
 
 def check_repair_report(runs: pd.DataFrame, summary: pd.DataFrame):
@@ -69,6 +78,28 @@ def check_repair_report(runs: pd.DataFrame, summary: pd.DataFrame):
             m = r[r.model == model]
             assert abs(m.k.sum() / m.n.sum() - row[col]) < 1e-12
     assert summary.after.between(0, 1).all() and (summary.after_lo <= summary.after).all()
+
+
+def check_sil_run(res: pd.DataFrame, run):
+    "Pooled rates of the stitched and random arms at every k, and the paired tests agreeing with them."
+    pooled = res[(res.lang == "all") & (res.metric == "violation") & (res.score == "sil")]
+    arms = pooled[pooled.arm.isin(["stitched", "random"])]
+    assert len(arms) == arms.attack_lang.nunique() * arms.frac.nunique() * 2 > 0
+    tests = pd.read_csv(run / "stitch_tests_pooled.csv")
+    m = tests.merge(arms[arms.arm == "stitched"], on=["attack_lang", "frac"]).merge(arms[arms.arm == "random"], on=["attack_lang", "frac"],
+                                                                                  suffixes=("_s", "_r"))
+    assert len(m) == len(tests) and ((m.after - m.value_s).abs() < 1e-12).all() and ((m.before - m.value_r).abs() < 1e-12).all()
+    ov = pd.read_csv(run / "overlap.csv")
+    assert (ov[ov.a == ov.b].iou == 1.0).all() and ov.iou.between(0, 1).all()
+
+
+def check_sil_report(runs: pd.DataFrame, summary: pd.DataFrame):
+    "One row per (run, attack, k) of the SIL runs, with the run's own pooled stitched and random rates."
+    sil = runs[(runs.name == "paper_A3_sil") & (runs.lang == "all") & (runs.metric == "violation") & (runs.score == "sil")]
+    for arm in ("stitched", "random"):
+        a = sil[sil.arm == arm][["run_id", "attack_lang", "frac", "value"]]
+        m = summary.merge(a, on=["run_id", "attack_lang", "frac"])
+        assert len(m) == len(summary) == len(a) > 0 and ((m[arm] - m.value).abs() < 1e-12).all()
 
 
 @pytest.mark.parametrize("name", list(groups()))
@@ -84,6 +115,10 @@ def test_smoke_run(name, tmp_path):
             check_attack_report(runs[runs.name == "paper_A2_attack"], res, spec.params)
         elif spec.name == "paper_B_report":
             check_repair_report(collect(tmp_path), res)
+        elif spec.name == "paper_A3_sil":
+            check_sil_run(res, run)
+        elif spec.name == "paper_A3_report":
+            check_sil_report(collect(tmp_path), res)
         else:
             check_rates(res, set(spec.params.get("langs", [])))
         assert json.loads((run / "provenance.json").read_text())["commit"]
