@@ -5,9 +5,9 @@
 # %% auto #0
 __all__ = ['SCORES', 'SIL_INFO', 'scored_params', 'summed_gradient', 'calibration_pairs', 'sil_scores', 'top_k', 'SILConfig',
            'sil_info', 'mask_path', 'attack_victim', 'sil_masks', 'run_sil', 'sil_path', 'param_part', 'mask_location',
-           'expected_iou', 'overlap', 'overlap_by_part']
+           'expected_iou', 'overlap', 'overlap_by_part', 'sil_memory_gib']
 
-# %% ../nbs/13_sil.ipynb #dccc533b
+# %% ../nbs/13_sil.ipynb #afa3291d
 import json, re, time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -27,7 +27,7 @@ from .train import response_loss
 
 SCORES = ("sil", "snip", "signed", "delta")
 
-# %% ../nbs/13_sil.ipynb #af31619d
+# %% ../nbs/13_sil.ipynb #ae9ccb95
 def scored_params(model, embeddings: bool = False) -> list:
     "Names of the weight matrices SIL scores: 2-D parameters, the input embeddings only if `embeddings`."
     emb = {n for n, p in model.named_parameters() if p is model.get_input_embeddings().weight}
@@ -58,7 +58,7 @@ def calibration_pairs(lang: str = "en", n: int = None, seed: int = 0) -> pd.Data
     rng = np.random.default_rng(seed)
     return harm.assign(response=[phrases[i] for i in rng.integers(len(phrases), size=len(harm))])
 
-# %% ../nbs/13_sil.ipynb #f03d7159
+# %% ../nbs/13_sil.ipynb #a03feecb
 def sil_scores(grad: dict, delta: Delta, theta: dict = None, score: str = "sil") -> dict:
     "Per scored parameter: `sil` |G|·|Δ|, `snip` |G|·|θ| (needs `theta`), `signed` −G·Δ, or `delta` |Δ| (0 where Δ is absent)."
     if score not in SCORES: raise ValueError(f"unknown score {score!r}; expected one of {SCORES}")
@@ -69,7 +69,7 @@ def sil_scores(grad: dict, delta: Delta, theta: dict = None, score: str = "sil")
                   "signed": lambda: -gr * d, "delta": lambda: d.abs()}[score]()
     return out
 
-# %% ../nbs/13_sil.ipynb #ed89fd39
+# %% ../nbs/13_sil.ipynb #a5877472
 def _key(x: torch.Tensor) -> torch.Tensor:
     "float32 → int32 keys with the same order (negative floats included); no copy when all are ≥ 0."
     b = x.float().contiguous().view(torch.int32)
@@ -108,7 +108,7 @@ def top_k(scores: dict, k: float, per_matrix: bool = False) -> Mask:
     if per_matrix: return Mask({n: _select(scores, [n], round(k * scores[n].numel()))[n] for n in names})
     return _select(scores, names, round(k * sum(scores[n].numel() for n in names)))
 
-# %% ../nbs/13_sil.ipynb #0eb7474e
+# %% ../nbs/13_sil.ipynb #9076f1b6
 @dataclass
 class SILConfig:
     "How `run_sil` localizes an attack."
@@ -153,7 +153,7 @@ def attack_victim(attacked) -> str:
                          f"but that folder now holds {model_fingerprint(victim)[:12]}: rebuild the attack")
     return victim
 
-# %% ../nbs/13_sil.ipynb #b24c5ede
+# %% ../nbs/13_sil.ipynb #3841c416
 def sil_masks(model, tok, pre, cfg: SILConfig, pairs: pd.DataFrame) -> dict:
     """k → `Mask` for the attacked `model`, whose victim `pre` (folder or model) is read one tensor at a time; scored on
     `pairs` per `cfg`. Each score overwrites its gradient in place, so memory stays at weights + gradients + one tensor."""
@@ -198,7 +198,7 @@ def sil_path(attacked, cfg: SILConfig = None, progress: bool = True) -> Path:
     key = stable_hash(dict(cfg=asdict(cfg), attacked=model_fingerprint(attacked)))
     return run_sil(attacked, cfg, cache_dir("sil") / f"{Path(str(attacked)).name}-{cfg.score}-{key}", progress)
 
-# %% ../nbs/13_sil.ipynb #1f8d3b15
+# %% ../nbs/13_sil.ipynb #42d67e17
 _LAYER, _MODULE = re.compile(r"layers\.(\d+)\."), re.compile(r"\.(q|k|v|o|gate|up|down)_proj\.")
 
 def param_part(name: str) -> tuple:
@@ -242,3 +242,13 @@ def overlap_by_part(a: Mask, b: Mask, by: str = "module") -> pd.DataFrame:
         rows.append({by: g, "iou": sa.iou(sb), "expected": expected_iou(sa, sb, per_tensor=True),
                      "selected_a": sa.selected, "selected_b": sb.selected, "size": sa.size})
     return pd.DataFrame(rows).assign(ratio=lambda d: d.iou / d.expected)
+
+# %% ../nbs/13_sil.ipynb #e3a8bae8
+def sil_memory_gib(params: int, scored: int, weight_bytes: int = 4, grad_bytes: int = 4, n_masks: int = 1,
+                   device: str = "cpu") -> dict:
+    "The formula's memory of `sil_masks` in GiB, without activations: {'device': ..., 'host': ...} (equal on a CPU)."
+    gib = 2 ** 30
+    if device == "cpu":
+        total = (weight_bytes * params + 4 * scored + n_masks * scored) / gib
+        return dict(device=total, host=total)
+    return dict(device=(weight_bytes * params + grad_bytes * scored) / gib, host=(4 * scored + n_masks * scored) / gib)
