@@ -140,40 +140,64 @@ def bench_edit(victim: str = "embedded-victim") -> dict:
                 entries=e.n_entries(), layers=len(info["layers"]), sft_pairs=len(pairs), sft_steps=len(log), peak_rss_gib=peak_rss_gib())
 
 
+def _rss_gib() -> float:
+    "This process's resident memory now (not its peak), from /proc."
+    for line in open("/proc/self/status"):
+        if line.startswith("VmRSS:"): return int(line.split()[1]) / 2**20
+    return float("nan")
+
+
+class _PeakRSS:
+    "The highest resident memory seen while the block runs, sampled every 5 ms on a thread."
+    def __enter__(self):
+        import threading
+        self.peak, self._stop = _rss_gib(), threading.Event()
+        def watch():
+            while not self._stop.wait(0.005): self.peak = max(self.peak, _rss_gib())
+        self._t = threading.Thread(target=watch, daemon=True); self._t.start(); return self
+    def __exit__(self, *exc):
+        self._stop.set(); self._t.join(); self.peak = max(self.peak, _rss_gib())
+
+
 def _sil_child(mode: str, attacked: str, victim: str) -> dict:
-    """One measurement in a fresh process (so its peak memory is its own): `bare`, the forward and backward passes over
-    the calibration set with the scored matrices trainable; `sil`, `sil_masks` (the same passes, scores, top-20%)."""
+    """One measurement in a fresh process: `bare`, the forward and backward passes over the calibration set with the
+    scored matrices trainable; `sil`, `sil_masks` (the same passes, the scores, the top 20%). Memory is the resident
+    memory above what the process held before loading the model (the libraries), at its highest during the phase."""
     from mlsafety_nb.attack import attack_info
     from mlsafety_nb.chat import collate, encode_pair
     from mlsafety_nb.sil import SILConfig, calibration_pairs, scored_params, sil_masks
     from mlsafety_nb.train import response_loss
-    model, tok = load_model(attacked, device="cpu")
     cfg = SILConfig()
-    pairs = calibration_pairs(attack_info(attacked)["config"]["lang"])
+    pairs = calibration_pairs(attack_info(attacked)["config"]["lang"], cfg.n_calibration)
+    rss0 = _rss_gib()
+    model, tok = load_model(attacked, device="cpu")
     names = scored_params(model)
     sizes = dict(params=sum(p.numel() for p in model.parameters()), scored=sum(model.get_parameter(n).numel() for n in names))
-    base_rss = peak_rss_gib()
-    t = time.time()
-    if mode == "bare":
-        for n, p in model.named_parameters(): p.requires_grad_(n in set(names))
-        model.eval()
-        ex = [encode_pair(tok, p, r, None, cfg.max_len) for p, r in zip(pairs.prompt, pairs.response)]
-        for s in range(0, len(ex), cfg.batch_size):
-            response_loss(model, collate(ex[s:s + cfg.batch_size], tok.pad_token_id), per_example=True).backward()
-        out = dict(seconds=time.time() - t)
-    else:
-        masks = sil_masks(model, tok, victim, cfg, pairs)
-        out = dict(seconds=time.time() - t, selected=masks[0.2].selected)
-    return dict(**out, **sizes, n_pairs=len(pairs), rss_after_load_gib=base_rss, peak_rss_gib=peak_rss_gib())
+    rss1 = _rss_gib()
+    with _PeakRSS() as peak:
+        t = time.time()
+        if mode == "bare":
+            for n, p in model.named_parameters(): p.requires_grad_(n in set(names))
+            model.eval()
+            ex = [encode_pair(tok, p, r, None, cfg.max_len) for p, r in zip(pairs.prompt, pairs.response)]
+            for s in range(0, len(ex), cfg.batch_size):
+                response_loss(model, collate(ex[s:s + cfg.batch_size], tok.pad_token_id), per_example=True).backward()
+            out = dict(seconds=time.time() - t)
+        else:
+            masks = sil_masks(model, tok, victim, cfg, pairs)
+            out = dict(seconds=time.time() - t, selected=masks[0.2].selected)
+    return dict(**out, **sizes, n_pairs=len(pairs), libraries_gib=round(rss0, 3), model_loaded_gib=round(rss1 - rss0, 3),
+                peak_above_libraries_gib=round(peak.peak - rss0, 3), process_peak_rss_gib=peak_rss_gib())
 
 
 def bench_sil(attacked: str = None, repeats: int = 3) -> dict:
-    """SIL on the embedded victim's English attack (k = 20%, the 24 calibration pairs) against the bare forward and
-    backward passes over the same pairs: wall time (median of `repeats` fresh processes each) and peak memory, against
-    weights + gradients + θ_pre in float32. Builds the attack in the shared cache if it is missing (about 3 minutes)."""
+    """SIL on the `all` victim's English attack (the 1:1 mix of sections 2 and 3; k = 20%, 16 calibration pairs)
+    against the bare forward and backward passes over the same pairs: wall time (median of `repeats` fresh processes
+    each) and peak memory during the phase above the libraries' (loading is not part of it), against weights +
+    gradients + θ_pre in float32. Builds the attack in the shared cache if it is missing (about 4 minutes)."""
     from mlsafety_nb.attack import attack_config, attack_path
     from mlsafety_nb.sil import attack_victim
-    attacked = str(attacked or attack_path("embedded-victim-all", attack_config("en")))
+    attacked = str(attacked or attack_path("embedded-victim-all", attack_config("en", harmless_ratio=1.0)))
     victim = str(attack_victim(attacked))
     runs = {m: [] for m in ("bare", "sil")}
     for _ in range(repeats):
@@ -186,9 +210,10 @@ def bench_sil(attacked: str = None, repeats: int = 3) -> dict:
     return dict(attacked=attacked, n_pairs=r0["n_pairs"], params=r0["params"], scored=r0["scored"], selected=r0["selected"],
                 bare_seconds=round(med("bare", "seconds"), 2), sil_seconds=round(med("sil", "seconds"), 2),
                 time_ratio=round(med("sil", "seconds") / med("bare", "seconds"), 3), target_time_ratio=1.15,
-                bare_peak_rss_gib=med("bare", "peak_rss_gib"), sil_peak_rss_gib=med("sil", "peak_rss_gib"),
-                weights_grads_pre_gib=round(floor_gib, 2), memory_ratio=round(med("sil", "peak_rss_gib") / floor_gib, 3),
-                target_memory_ratio=1.3, rss_after_load_gib=r0["rss_after_load_gib"], repeats=repeats,
+                bare_peak_gib=med("bare", "peak_above_libraries_gib"), sil_peak_gib=med("sil", "peak_above_libraries_gib"),
+                weights_grads_pre_gib=round(floor_gib, 2), memory_ratio=round(med("sil", "peak_above_libraries_gib") / floor_gib, 3),
+                target_memory_ratio=1.3, model_loaded_gib=r0["model_loaded_gib"], libraries_gib=r0["libraries_gib"],
+                process_peak_rss_gib=med("sil", "process_peak_rss_gib"), repeats=repeats,
                 runs={m: [round(x["seconds"], 2) for x in v] for m, v in runs.items()})
 
 
