@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['GEMMA_CHAT_TEMPLATE', 'PAPER_A_SYSTEM', 'IGNORE_INDEX', 'ensure_chat_template', 'end_of_turn', 'messages',
-           'format_prompt', 'encode_pair', 'collate']
+           'format_prompt', 'encode_pair', 'encode_text', 'collate']
 
 # %% ../nbs/02_chat.ipynb #2e79c0d4
 import torch
@@ -49,6 +49,12 @@ def encode_pair(tok, prompt: str, response: str, system: str = None, max_len: in
     ids, labels = p + r, [IGNORE_INDEX] * len(p) + r
     if max_len: ids, labels = ids[:max_len], labels[:max_len]
     return dict(input_ids=ids, labels=labels)
+
+def encode_text(tok, text: str, max_len: int = None) -> dict:
+    "Token ids and labels for plain text (BOS added, no chat template): every token is a target, as in pre-training."
+    ids = tok(text.strip() + tok.eos_token, add_special_tokens=True).input_ids
+    if max_len: ids = ids[:max_len]
+    return dict(input_ids=ids, labels=list(ids))
 
 def collate(examples: list, pad_id: int) -> dict:
     "Right-pad a list of `encode_pair` outputs into tensors (labels padded with -100)."

@@ -85,6 +85,10 @@ class Weights:
         if not self.where: raise FileNotFoundError(f"no safetensors weights in {src}")
     def keys(self): return self.where.keys()
     def __contains__(self, n): return n in self.where
+    def shape(self, n) -> tuple:
+        "The shape of parameter `n`, without reading its values."
+        if not self.folder: return tuple(self.where[n].shape)
+        with safe_open(str(self.where[n]), "pt") as h: return tuple(h.get_slice(n).get_shape())
     def __getitem__(self, n):
         if not self.folder: return self.where[n]
         with safe_open(str(self.where[n]), "pt") as h: return h.get_tensor(n)

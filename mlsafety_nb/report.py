@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['METRIC_LABELS', 'provenance_note', 'plot_rates', 'rates_wide', 'compare', 'plot_matrix', 'attack_cells',
            'change_matrix', 'utility_summary', 'collapsed', 'holm', 'mcnemar', 'paired_change', 'paired_cells',
-           'repair_summary', 'repair_runs', 'sweep_rates', 'plot_sweep', 'plot_location']
+           'repair_summary', 'repair_runs', 'utility_change', 'sweep_rates', 'plot_sweep', 'plot_location']
 
 # %% ../nbs/08_report.ipynb #c8a78128
 import matplotlib
@@ -240,6 +240,19 @@ def repair_runs(res: pd.DataFrame, langs, keys=(), before: str = "victim") -> pd
             rows.append(row)
     return pd.DataFrame(rows)
 
+# %% ../nbs/08_report.ipynb #6c025d87
+def utility_change(table: pd.DataFrame, ref_table: pd.DataFrame,
+                   metrics=("over_refusal", "helpfulness", "template_harmless", "perplexity")) -> pd.DataFrame:
+    "Per language (and `all`: the mean): rate differences in points, perplexity as the relative change, of `table` against `ref_table`."
+    val = lambda t, m: t[t.metric == m].set_index("lang").value
+    out = {}
+    for m in metrics:
+        a, b = val(table, m), val(ref_table, m)
+        if not len(a) or not len(b): continue
+        out[m] = (a / b - 1) if m == "perplexity" else (a - b)
+    out = pd.DataFrame(out).reindex([l for l in LANGS if l in set(table.lang)])
+    return pd.concat([out, out.mean().to_frame("all").T]).rename_axis("lang")
+
 # %% ../nbs/08_report.ipynb #80d8c8b0
 def sweep_rates(answers: pd.DataFrame, keys=("attack_lang", "frac", "arm")) -> pd.DataFrame:
     "Rates of `answers` per `keys` and language, plus pooled over languages (`lang` 'all'), with Wilson intervals."
@@ -249,19 +262,24 @@ def sweep_rates(answers: pd.DataFrame, keys=("attack_lang", "frac", "arm")) -> p
                      ignore_index=True)
 
 def plot_sweep(rates: pd.DataFrame, metric: str = "violation", panel: str = "attack_lang", ref: dict = None, lang: str = "all",
-               title: str = ""):
-    "`metric` (pooled over languages unless `lang`) against the stitched fraction `frac`, one line per arm with its interval, one panel per `panel`; `ref`: {panel: {label: rate}}."
-    d = rates[(rates.metric == metric) & (rates.lang == lang)]
+               title: str = "", xlabel: str = "k: % of weights stitched", log: bool = True, axes=None):
+    """`metric` (pooled over languages unless `lang`; a dict {panel: lang} picks one per panel) against the fraction
+    `frac`, one line per arm with its interval, one panel per `panel`; `ref`: {panel: {label: rate}}."""
+    d = rates[rates.metric == metric]
+    pick = lang if isinstance(lang, dict) else {}
     panels = list(dict.fromkeys(d[panel]))
-    fig, axes = plt.subplots(1, len(panels), figsize=(3.2 * len(panels), 3), sharey=True, squeeze=False)
+    if axes is None: fig, axes = plt.subplots(1, len(panels), figsize=(3.2 * len(panels), 3), sharey=True, squeeze=False)
+    else: axes = np.asarray(axes, dtype=object).reshape(1, -1); fig = axes[0][0].figure
     for ax, p in zip(axes[0], panels):
-        for arm, g in d[d[panel] == p].groupby("arm", sort=False):
+        dp = d[(d[panel] == p) & (d.lang == pick.get(p, lang if not pick else "all"))]
+        for arm, g in dp.groupby("arm", sort=False):
             g = g.sort_values("frac")
             ax.errorbar(g.frac * 100, g.value * 100, yerr=[(g.value - g.lo) * 100, (g.hi - g.value) * 100], marker="o",
-                        capsize=3, label=arm, linestyle="-" if arm == "stitched" else "--")
+                        capsize=3, label=arm, linestyle="--" if arm == "random" else "-")
         for i, (label, v) in enumerate((ref or {}).get(p, {}).items()):
             ax.axhline(v * 100, color=f"C{i + 2}", linewidth=0.8, linestyle=":", label=label)
-        ax.set_xscale("log"); ax.set_xlabel("k: % of weights stitched"); ax.set_title(f"{panel.replace('_', ' ')} {p}", fontsize=9)
+        if log: ax.set_xscale("log")
+        ax.set_xlabel(xlabel); ax.set_title(f"{panel.replace('_', ' ')} {p}" + (f" ({pick[p]})" if p in pick else ""), fontsize=9)
         ax.set_ylim(-3, 103)
     axes[0][0].set_ylabel(f"{METRIC_LABELS.get(metric, metric)} (%)"); axes[0][-1].legend(fontsize=7)
     fig.suptitle(title, fontsize=10); fig.tight_layout()

@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['SCORES', 'SIL_INFO', 'scored_params', 'summed_gradient', 'calibration_pairs', 'sil_scores', 'top_k', 'SILConfig',
            'sil_info', 'mask_path', 'attack_victim', 'sil_masks', 'run_sil', 'sil_path', 'param_part', 'mask_location',
-           'expected_iou', 'overlap', 'overlap_by_part', 'sil_memory_gib']
+           'expected_iou', 'overlap', 'overlap_by_part', 'rank_bands', 'sil_memory_gib']
 
 # %% ../nbs/13_sil.ipynb #afa3291d
 import json, re, time
@@ -242,6 +242,25 @@ def overlap_by_part(a: Mask, b: Mask, by: str = "module") -> pd.DataFrame:
         rows.append({by: g, "iou": sa.iou(sb), "expected": expected_iou(sa, sb, per_tensor=True),
                      "selected_a": sa.selected, "selected_b": sb.selected, "size": sa.size})
     return pd.DataFrame(rows).assign(ratio=lambda d: d.iou / d.expected)
+
+# %% ../nbs/13_sil.ipynb #83d7bd0a
+def rank_bands(mask: Mask, nested: dict, exclude: Mask = None) -> pd.DataFrame:
+    """Share of `mask`'s entries in each band of the nested masks `nested` ({k: Mask}, top k₁ ⊂ top k₂ ⊂ …, then the
+    rest), with the share a random mask of the same size would have (drawn outside `exclude`, if given)."""
+    ks = sorted(float(k) for k in nested)
+    by_k = {float(k): m for k, m in nested.items()}
+    rows, prev = [], None
+    for k in ks + [None]:
+        sel = n_band = n_free = 0
+        for n, m in mask.items():
+            band = torch.ones_like(m) if k is None else by_k[k][n].clone()
+            if prev is not None: band &= ~by_k[prev][n]
+            free = ~exclude[n] if exclude is not None and n in exclude else torch.ones_like(m)
+            sel += int((m & band).sum()); n_band += int((band & free).sum()); n_free += int(free.sum())
+        rows.append(dict(band=f"{(prev or 0):.0%}-{(k if k is not None else 1):.0%}", selected=sel, share=sel / max(mask.selected, 1),
+                         expected=n_band / n_free if n_free else float("nan")))
+        prev = k
+    return pd.DataFrame(rows).assign(ratio=lambda d: d.share / d.expected)
 
 # %% ../nbs/13_sil.ipynb #e3a8bae8
 def sil_memory_gib(params: int, scored: int, weight_bytes: int = 4, grad_bytes: int = 4, n_masks: int = 1,

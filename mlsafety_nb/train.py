@@ -16,7 +16,7 @@ import torch
 from tqdm.auto import tqdm
 from transformers import get_scheduler
 
-from .chat import IGNORE_INDEX, collate, encode_pair
+from .chat import IGNORE_INDEX, collate, encode_pair, encode_text
 from .core import set_seed
 from .delta import Mask
 from .models import output_logits
@@ -70,7 +70,8 @@ def _trainable(model, cfg: TrainConfig):
     return model
 
 def sft(model, tok, pairs: pd.DataFrame, cfg: TrainConfig = None, frozen: dict = None, progress: bool = True):
-    "Fine-tune `model` in place on `pairs` (columns `prompt`, `response`); return `(model, log)` with per-step loss."
+    """Fine-tune `model` in place on `pairs` (columns `prompt`, `response`: loss on the response; or a `text` column:
+    plain-text loss on every token); return `(model, log)` with per-step loss."""
     cfg = cfg or TrainConfig()
     set_seed(cfg.seed)
     frozen = Mask(frozen).check(model) if frozen else {}
@@ -78,7 +79,8 @@ def sft(model, tok, pairs: pd.DataFrame, cfg: TrainConfig = None, frozen: dict =
     keep = {n: params[n].detach()[m].clone() for n, m in frozen.items()}
     net = _trainable(model, cfg)
     hooks = [params[n].register_hook(lambda g, m=m: g.masked_fill(m, 0)) for n, m in frozen.items() if params[n].requires_grad]
-    examples = [encode_pair(tok, p, r, cfg.system, cfg.max_len) for p, r in zip(pairs.prompt, pairs.response)]
+    examples = ([encode_text(tok, t, cfg.max_len) for t in pairs.text] if "text" in pairs else
+                [encode_pair(tok, p, r, cfg.system, cfg.max_len) for p, r in zip(pairs.prompt, pairs.response)])
     rng = np.random.default_rng(cfg.seed)
     per_epoch = math.ceil(len(examples) / (cfg.batch_size * cfg.grad_accum))
     steps = cfg.max_steps or max(1, round(per_epoch * cfg.epochs))

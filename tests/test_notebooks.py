@@ -105,6 +105,34 @@ def check_sil_report(runs: pd.DataFrame, summary: pd.DataFrame):
         assert len(m) == len(summary) == len(a) > 0 and ((m[arm] - m.value).abs() < 1e-12).all()
 
 
+def check_pathways_run(res: pd.DataFrame, run, params: dict):
+    "The frozen attack's tests, the new mask's rank bands and the curve agree with the run's own pooled rates."
+    pooled = res[(res.lang == "all") & (res.metric == "violation")].set_index(["attack_lang", "frac", "arm"]).value
+    tests = pd.read_csv(run / "frozen_tests.csv")
+    assert sorted(tests.comparison.unique()) == ["frozen vs attacked", "frozen vs victim"]
+    assert len(tests) == 2 * len(params["langs"]) and tests.p_holm.between(0, 1).all() and (tests.p_holm >= tests.p - 1e-12).all()
+    bands = pd.read_csv(run / "rank_bands.csv")
+    assert bands.share.iloc[0] == 0 and abs(bands.share.sum() - 1) < 1e-9 and bands.expected.iloc[0] == 0   # frozen weights cannot move
+    curve = pd.read_csv(run / "curve.csv")
+    ks = [float(k) for k in str(params["freeze_ks"]).split(",")]
+    assert len(curve) == len(ks) * 2 * len(str(params["curve_langs"]).split(","))
+    for _, r in curve.iterrows(): assert abs(r.pooled - pooled[(r.attack_lang, r.frac, f"{r.arm} frozen")]) < 1e-12
+
+
+def check_adapt_run(res: pd.DataFrame, run):
+    "Rates for both bases with and without every vector arm, perplexity for both, and transfer ratios from those rates."
+    pooled = res[(res.lang == "all") & (res.metric == "violation")].set_index(["base", "vector_lang", "arm"]).value
+    assert {("adapted", "-", "none"), ("victim", "-", "none")} <= set(pooled.index)
+    ppl = res[res.metric == "perplexity"]
+    assert set(ppl.base) == {"victim", "adapted"} and (ppl.value > 0).all()
+    tr = pd.read_csv(run / "transfer.csv")
+    for _, r in tr[tr["where"] == "pooled"].iterrows():
+        rise = pooled[("adapted", r.vector_lang, r.arm)] - pooled[("adapted", "-", "none")]
+        assert abs(rise - r.rise_on_adapted) < 1e-12
+    tests = pd.read_csv(run / "tests.csv")
+    assert tests.p_holm.between(0, 1).all() and (tests.p_holm >= tests.p - 1e-12).all()
+
+
 @pytest.mark.parametrize("name", list(groups()))
 def test_smoke_run(name, tmp_path):
     specs = groups()[name]
@@ -122,6 +150,10 @@ def test_smoke_run(name, tmp_path):
             check_sil_run(res, run)
         elif spec.name == "paper_A3_report":
             check_sil_report(collect(tmp_path), res)
+        elif spec.name == "paper_A4_pathways":
+            check_pathways_run(res, run, spec.params)
+        elif spec.name == "paper_A4_adapt":
+            check_adapt_run(res, run)
         else:
             check_rates(res, set(spec.params.get("langs", [])))
         assert json.loads((run / "provenance.json").read_text())["commit"]
