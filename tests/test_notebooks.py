@@ -106,13 +106,16 @@ def check_sil_report(runs: pd.DataFrame, summary: pd.DataFrame):
 
 
 def check_pathways_run(res: pd.DataFrame, run, params: dict):
-    "The frozen attack's tests, the new mask's rank bands and the curve agree with the run's own pooled rates."
+    "The frozen attacks' tests, the new masks' rank bands and the curve agree with the run's own pooled rates."
     pooled = res[(res.lang == "all") & (res.metric == "violation")].set_index(["attack_lang", "frac", "arm"]).value
     tests = pd.read_csv(run / "frozen_tests.csv")
-    assert sorted(tests.comparison.unique()) == ["frozen vs attacked", "frozen vs victim"]
-    assert len(tests) == 2 * len(params["langs"]) and tests.p_holm.between(0, 1).all() and (tests.p_holm >= tests.p - 1e-12).all()
+    names = ["x1"] + ([f"x{float(params['longer']):g}"] if params.get("longer") else [])
+    assert sorted(tests.comparison.unique()) == sorted(f"frozen {n} vs {r}" for n in names for r in ("attacked", "victim"))
+    assert len(tests) == 2 * len(names) * len(params["langs"]) and tests.p_holm.between(0, 1).all() and (tests.p_holm >= tests.p - 1e-12).all()
     bands = pd.read_csv(run / "rank_bands.csv")
-    assert bands.share.iloc[0] == 0 and abs(bands.share.sum() - 1) < 1e-9 and bands.expected.iloc[0] == 0   # frozen weights cannot move
+    assert sorted(bands.frozen_attack.unique()) == sorted(names)
+    for _, b in bands.groupby("frozen_attack"):     # frozen weights cannot move, so no new entry is in the first band
+        assert b.share.iloc[0] == 0 and abs(b.share.sum() - 1) < 1e-9 and b.expected.iloc[0] == 0
     curve = pd.read_csv(run / "curve.csv")
     ks = [float(k) for k in str(params["freeze_ks"]).split(",")]
     assert len(curve) == len(ks) * 2 * len(str(params["curve_langs"]).split(","))
