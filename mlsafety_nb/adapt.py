@@ -25,9 +25,9 @@ FORMS = ("text", "chat")
 class AdaptConfig:
     "A language adaptation: harmless material in one language, and the fine-tuning recipe."
     lang: str = "sw"                       # the language adapted to
-    form: str = "text"                     # 'text': plain text, loss on every token; 'chat': answers in chat format
+    form: str = "chat"                     # 'chat': answers in chat format; 'text': plain text, loss on every token
     n_items: Optional[int] = None          # harmless `align` items (None: all 150)
-    train: TrainConfig = field(default_factory=lambda: TrainConfig(lr=5e-5, epochs=2.0, batch_size=8, max_len=128,
+    train: TrainConfig = field(default_factory=lambda: TrainConfig(lr=2e-5, epochs=1.0, batch_size=8, max_len=128,
                                                                    warmup_steps=2, freeze_embeddings=True))
     seed: int = 0
 
