@@ -129,7 +129,7 @@ def check_adapt_run(res: pd.DataFrame, run):
     ppl = res[res.metric == "perplexity"]
     assert set(ppl.base) == {"victim", "adapted"} and (ppl.value > 0).all()
     tr = pd.read_csv(run / "transfer.csv")
-    for _, r in tr[tr["where"] == "pooled"].iterrows():
+    for _, r in tr[tr.scope == "pooled"].iterrows():
         rise = pooled[("adapted", r.vector_lang, r.arm)] - pooled[("adapted", "-", "none")]
         assert abs(rise - r.rise_on_adapted) < 1e-12
     tests = pd.read_csv(run / "tests.csv")
