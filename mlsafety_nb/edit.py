@@ -6,7 +6,7 @@
 __all__ = ['MLP_ADAPTERS', 'LRLS', 'EDIT_INFO', 'SFT_INFO', 'MLPAdapter', 'mlp_adapter', 'capture', 'neuron_stats',
            'safety_neurons', 'jaccard', 'jaccard_matrix', 'mean_overlap', 'closed_form', 'null_space_projector',
            'edit_objective', 'Edit', 'EditConfig', 'edit_data', 'language_neurons', 'make_edit', 'edit_info',
-           'run_edit', 'refusal_pairs', 'run_refusal_sft']
+           'run_edit', 'refusal_pairs', 'run_refusal_sft', 'neuron_map']
 
 # %% ../nbs/12_edit.ipynb #31e78fb7
 import json, time
@@ -368,3 +368,28 @@ def run_refusal_sft(source, cfg: EditConfig = None, out=None, train: TrainConfig
                                  config=asdict(cfg), train=asdict(train), pairs=len(pairs), steps=len(log),
                                  seconds=round(seconds, 2)), indent=1, default=str))
     return out
+
+# %% ../nbs/12_edit.ipynb #8206e7f5
+def neuron_map(mask, sets: dict, adapter: MLPAdapter = MLPAdapter()) -> pd.DataFrame:
+    """Per layer of `sets` (layer → safety-neuron indices), and pooled (`layer` = -1): the mean fraction of each neuron's
+    weights (gate and up rows, down column) that the weight `mask` selects, for the safety neurons and the others, their
+    ratio, and the Jaccard overlap of the safety set with the as-many most-masked neurons against random sets' expectation."""
+    per, inside = {}, {}
+    for l, s in sorted(sets.items()):
+        parts = [(adapter.param(l, p), 1) for p, _ in adapter.projections] + [(f"{adapter.layers}.{l}.{adapter.mlp}.{adapter.down}.weight", 0)]
+        missing = [n for n, _ in parts if n not in mask]
+        if missing: raise KeyError(f"the mask has no entries for {missing}: is it from a model of another architecture?")
+        per[l] = sum(mask[n].double().mean(dim=d) for n, d in parts) / len(parts)
+        inside[l] = torch.zeros(len(per[l]), dtype=torch.bool)
+        inside[l][torch.as_tensor(s, dtype=torch.long)] = True
+    def row(layer, f, m):
+        a, n = int(m.sum()), len(f)
+        top = torch.zeros(n, dtype=torch.bool); top[torch.argsort(f, descending=True, stable=True)[:a]] = True
+        both, chance = int((top & m).sum()), a * a / n
+        nan = float("nan")
+        return dict(layer=layer, neurons=n, safety=a, masked_safety=float(f[m].mean()) if a else nan,
+                    masked_other=float(f[~m].mean()) if a < n else nan, jaccard_top=both / (2 * a - both) if a else nan,
+                    jaccard_random=chance / (2 * a - chance) if a else nan)
+    rows = [row(l, per[l], inside[l]) for l in per]
+    if len(per) > 1: rows.append(row(-1, torch.cat(list(per.values())), torch.cat(list(inside.values()))))
+    return pd.DataFrame(rows).assign(enrichment=lambda d: d.masked_safety / d.masked_other)
