@@ -103,16 +103,28 @@ def plot_matrix(m: pd.DataFrame, title: str = "", fmt: str = "{:.0f}", scale: fl
 
 # %% ../nbs/08_report.ipynb #6582ece2
 def attack_cells(res: pd.DataFrame, victim_model: str = "victim", **select) -> pd.DataFrame:
-    "Attacked rows of `res` whose columns equal `select` (NaN matches NaN), each joined to its run's victim row (`*_victim`)."
+    """Attacked rows of `res` whose columns equal `select` (NaN matches NaN), each joined to its run's victim row (`*_victim`);
+    where one attack language has several such runs, the one evaluated on the most requests (the others: `attrs['set_aside']`)."""
     rows = res[res.model != victim_model]
     for col, v in select.items():
         rows = rows[rows[col].isna()] if pd.isna(v) else rows[rows[col] == v]
-    dup = rows.duplicated(["attack_lang", "lang", "metric"])
-    if dup.any():   # two runs of the same setting (e.g. another seed or lr): never average them silently
-        raise ValueError(f"{rows[dup].attack_lang.nunique()} attack languages have more than one run with {select} "
-                         f"(runs {sorted(rows.run_id.unique())}); select on the column that tells them apart")
+    aside = []
+    if rows.duplicated(["attack_lang", "lang", "metric"]).any():
+        # two runs of one setting: keep the one evaluated on the most requests (a grid's run beside a headline's);
+        # runs of equal size (another seed or lr) are never averaged or chosen between silently
+        size = rows[rows.metric == "violation"].groupby("run_id").n.sum() if "n" in rows else rows.groupby("run_id").size()
+        keep = []
+        for a, g in rows.groupby("attack_lang"):
+            s = size.reindex(g.run_id.unique()).fillna(0).sort_values(ascending=False, kind="stable")
+            if len(s) > 1 and s.iloc[0] == s.iloc[1]:
+                raise ValueError(f"attack language {a} has more than one run with {select} and as many requests "
+                                 f"(runs {sorted(s.index)}); select on the column that tells them apart")
+            keep.append(s.index[0]); aside += list(s.index[1:])
+        rows = rows[rows.run_id.isin(keep)]
     victim = res[res.model == victim_model][["run_id", "lang", "metric", "value", "lo", "hi"]]
-    return rows.merge(victim, on=["run_id", "lang", "metric"], suffixes=("", "_victim"))
+    out = rows.merge(victim, on=["run_id", "lang", "metric"], suffixes=("", "_victim"))
+    out.attrs["set_aside"] = sorted(aside)
+    return out
 
 def change_matrix(cells: pd.DataFrame, metric: str = "violation") -> dict:
     "Attack × evaluation language frames of `metric`: `value`, `change`, `rise`, `fall`, and the `victim` value per language."
