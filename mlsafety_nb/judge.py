@@ -116,9 +116,11 @@ def refusal_scores(model, tok, prompts, langs, system=None, batch_size: int = 16
         ids = torch.tensor([q + [tok.pad_token_id] * (n - len(q)) for q in seqs], device=model.device)
         mask = torch.tensor([[1] * len(q) + [0] * (n - len(q)) for q in seqs], device=model.device)
         hidden = model.get_decoder()(input_ids=ids, attention_mask=mask).last_hidden_state
-        for k, (_, pid, oid) in enumerate(chunk):   # project only the positions that predict the opening
-            pos = torch.arange(len(pid) - 1, len(pid) + len(oid) - 1, device=model.device)
-            lp[s + k] = torch.log_softmax(output_logits(model, hidden[k, pos]), -1)[torch.arange(len(oid)), torch.tensor(oid, device=model.device)].sum().item()
+        # project only the positions that predict an opening, all of the chunk's at once (one pass over the output layer)
+        h = torch.cat([hidden[k, len(pid) - 1:len(pid) + len(oid) - 1] for k, (_, pid, oid) in enumerate(chunk)])
+        target = torch.tensor([t for _, _, oid in chunk for t in oid], device=model.device)
+        tok_lp = torch.log_softmax(output_logits(model, h), -1)[torch.arange(len(target), device=model.device), target]
+        lp[s:s + len(chunk)] = [v.sum().item() for v in tok_lp.split([len(oid) for _, _, oid in chunk])]
     out = np.full(len(prompts), -np.inf)
     for (i, _, _), v in zip(rows, lp): out[i] = np.logaddexp(out[i], v)
     return out
