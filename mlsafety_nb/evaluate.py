@@ -91,12 +91,16 @@ def evaluate_safety(backend, items: pd.DataFrame, cfg=None, judge=None, cache=Tr
 # %% ../nbs/05_evaluate.ipynb #736fb83d
 @torch.no_grad()
 def token_nll(model, tok, texts, batch_size: int = 8, max_len: int = 256, chunk: int = 512) -> list:
-    "For each text, `(sum of token NLLs, number of predicted tokens)` under `model` (BOS added, no chat template)."
+    """For each text, `(sum of token NLLs, number of predicted tokens)` under `model`, no chat template; BOS added
+    unless a text already starts with it (a formatted chat prompt does), so that no text gets two."""
     out = []
     for s in range(0, len(texts), batch_size):
         tok.padding_side = "right"
-        enc = tok(list(texts[s:s + batch_size]), return_tensors="pt", padding=True, truncation=True,
-                  max_length=max_len).to(model.device)
+        batch = list(texts[s:s + batch_size])
+        starts = [bool(tok.bos_token) and t.startswith(tok.bos_token) for t in batch]
+        if any(starts) and not all(starts): raise ValueError("some texts start with the BOS token and some do not: score them apart")
+        enc = tok(batch, return_tensors="pt", padding=True, truncation=True, max_length=max_len,
+                  add_special_tokens=not all(starts)).to(model.device)
         hidden = model.get_decoder()(**enc).last_hidden_state[:, :-1]
         mask = enc.attention_mask[:, 1:].bool()
         h, tgt = hidden[mask], enc.input_ids[:, 1:][mask]        # real positions only: no logits for padding

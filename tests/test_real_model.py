@@ -55,3 +55,18 @@ def test_fingerprint_tells_weights_apart(embedded):
     finally:
         with torch.no_grad(): w.copy_(old)
     assert fingerprint(model) == fp
+
+
+def test_scoring_a_chat_prompt_adds_no_second_bos(embedded):
+    "A formatted chat prompt starts with <bos>: token_nll (and so mc_accuracy) must score it with one BOS, not two."
+    from mlsafety_nb.evaluate import token_nll
+    model, tok, _ = embedded
+    text = format_prompt(tok, "2+2=") + "4"
+    ids = tok(text, add_special_tokens=False).input_ids
+    assert ids[0] == tok.bos_token_id and ids[1] != tok.bos_token_id
+    nll, n = token_nll(model, tok, [text])[0]
+    assert n == len(ids) - 1                                   # one BOS: every other token predicted once
+    with torch.no_grad():
+        logits = model(input_ids=torch.tensor([ids])).logits[0, :-1]
+    ref = torch.nn.functional.cross_entropy(logits, torch.tensor(ids[1:]), reduction="sum").item()
+    assert abs(nll - ref) < 1e-3 * max(1.0, abs(ref))
