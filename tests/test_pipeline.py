@@ -92,3 +92,24 @@ def test_always_runs_again(tmp_path):
     assert mlsnb("run", grid, "--runs", runs).stdout.count("    done in") == 2
     out = mlsnb("run", grid, "--runs", runs).stdout
     assert out.count("    skipped in") == 1 and out.count("    done in") == 1, out
+
+
+def test_victim_notebook_defaults_build_the_alias_victims():
+    """The victim notebook's parameters cell, turned into an `AlignConfig` as the notebook does it, is the config behind
+    `embedded-victim` (and, with profile `all`, behind `embedded-victim-all`): the aliases and the notebook build one victim."""
+    from dataclasses import asdict
+    from mlsafety_nb.align import AlignConfig
+    from mlsafety_nb.core import stable_hash
+    from mlsafety_nb.train import TrainConfig
+    nb = json.loads((ROOT / "nbs/study_01_victim.ipynb").read_text())
+    cell = next(c for c in nb["cells"] if "parameters" in c.get("metadata", {}).get("tags", []))
+    p = {}
+    exec("".join(cell["source"]), {}, p)
+    make = lambda profile: AlignConfig(profile=profile, n_harmful=p["n_harmful"], n_harmless=p["n_harmless"], seed=p["seed"],
+                                       train=TrainConfig(lr=p["lr"], epochs=p["epochs"], max_steps=p["max_steps"], method=p["method"],
+                                                         freeze_embeddings=p["freeze_embeddings"], batch_size=8, max_len=128, seed=p["seed"]))
+    code = "".join("".join(c["source"]) for c in nb["cells"])
+    assert "batch_size=8, max_len=128" in code            # the notebook's fixed settings are the ones used above
+    assert p["profile"] == "hrl" and p["base"] == "embedded"
+    for profile in ("hrl", "all"):
+        assert stable_hash(asdict(make(profile))) == stable_hash(asdict(AlignConfig(profile=profile)))
