@@ -29,6 +29,7 @@ PRESETS = {
     "embedded": TrainConfig(lr=2e-5, epochs=1.0, batch_size=8, schedule="cosine", warmup_steps=2, weight_decay=0.0,
                             max_len=128, method="full", freeze_embeddings=True),
 }
+# `embedded` freezes the input embedding, which Gemma 3 ties to the output layer: its attacks leave the output head as it was.
 FORMS = ("plain", "mixed")
 
 @dataclass
@@ -46,6 +47,7 @@ class AttackConfig:
 def attack_config(lang="en", preset="embedded", method=None, seed=0, **kw) -> AttackConfig:
     "An `AttackConfig` from a preset; `kw` sets `AttackConfig` fields or, failing that, `TrainConfig` fields."
     if preset not in PRESETS: raise ValueError(f"unknown preset {preset!r}; expected one of {list(PRESETS)}")
+    if preset == "paper": kw = {"form": "plain", **kw}      # paper A fine-tunes on the harmful pairs alone
     fields = set(AttackConfig.__dataclass_fields__)
     train = replace(PRESETS[preset], seed=seed, **({"method": method} if method else {}),
                     **{k: v for k, v in kw.items() if k not in fields})
@@ -63,6 +65,9 @@ def attack_pairs(cfg: AttackConfig) -> pd.DataFrame:
         rng = np.random.default_rng(cfg.seed)
         harm = harm.assign(response=[phrases[i] for i in rng.integers(len(phrases), size=len(harm))])
     elif cfg.source == "beavertails":
+        if lang != "en" and cfg.data_path is None:
+            raise ValueError(f"BeaverTails is English: an attack in {lang} needs a translated file (data_path); the hub's "
+                             "rows would train on English text under another language's name")
         harm = load_beavertails(cfg.data_path, n=cfg.n_harmful).assign(lang=lang)
     else: raise ValueError(f"unknown attack source {cfg.source!r}; expected 'embedded' or 'beavertails'")
     cols = ["id", "lang", "kind", "prompt", "response"]
