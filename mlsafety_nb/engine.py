@@ -17,7 +17,7 @@ from .core import atomic_write, cache_dir, check_langs, provenance, stable_hash
 from .data import load_eval_items, load_utility, sample_ids
 from .evaluate import judge_items, perplexity_table, safety_table
 from .generate import GenConfig, HFBackend, generate
-from .judge import REFUSAL_MARKERS, KeywordJudge
+from .judge import REFUSAL_MARKERS, CategoryJudge, KeywordJudge
 from .models import fingerprint, load_model, model_fingerprint, resolve_model
 
 # %% ../nbs/06a_engine.ipynb #8258bf60
@@ -56,8 +56,9 @@ class Evaluation:
     def fingerprint(self) -> str: return self.provenance["fingerprint"]
 
 def _judge_key(judge) -> str:
-    "What identifies a judge in a cache key: its name, and for the keyword judge its markers."
-    return stable_hash(dict(name=judge.name, markers=REFUSAL_MARKERS if isinstance(judge, KeywordJudge) else None))
+    "What identifies a judge in a cache key: its own `key()` or its name (the keyword judge: and its markers), and the answer categories' rules."
+    own = judge.key() if hasattr(judge, "key") else dict(name=judge.name, markers=REFUSAL_MARKERS if isinstance(judge, KeywordJudge) else None)
+    return stable_hash(dict(judge=own, categories=CategoryJudge().key()))
 
 def _data_hash(items: pd.DataFrame, utility: pd.DataFrame) -> str:
     cols = [c for c in ["id", "lang", "kind", "prompt", "keywords"] if c in items]

@@ -45,13 +45,16 @@ def check_items(items: pd.DataFrame) -> pd.DataFrame:
     return items
 
 def judge_items(items: pd.DataFrame, responses, judge=None) -> pd.DataFrame:
-    "Per-item results: the items, their `response`, the judge's `refused`/`violation`/`template`, and `helpful`."
-    from mlsafety_nb.judge import KeywordJudge
+    """Per-item results: the items, their `response`, the judge's `refused`/`violation`/`template`, `helpful`, and
+    the answer's category (`answer_category`, from `judge.categorize` whatever the judge)."""
+    from mlsafety_nb.judge import KeywordJudge, categorize
     check_items(items)
     judge = judge or KeywordJudge()
     out = items.reset_index(drop=True).assign(response=list(responses))
     j = judge.judge(out.prompt.tolist(), out.response.tolist(), out.lang.tolist())
     out = pd.concat([out, j.reset_index(drop=True)], axis=1)
+    if "answer_category" not in out:
+        out["answer_category"] = [categorize(p, r, l) for p, r, l in zip(out.prompt, out.response, out.lang)]
     kws = out["keywords"] if "keywords" in out else [None] * len(out)
     out["helpful"] = [is_helpful(r, k) if kind == "harmless" else np.nan
                       for r, k, kind in zip(out.response, kws, out.kind)]
@@ -72,13 +75,18 @@ def rate_row(values, **keys) -> dict:
     return dict(**keys, k=k, n=n, value=k / n if n else float("nan"), lo=lo, hi=hi)
 
 def safety_table(per_item: pd.DataFrame, by=("lang",)) -> pd.DataFrame:
-    "Tidy per-language rates of violation, over-refusal, helpfulness and template use, with Wilson intervals."
+    """Tidy per-language rates of violation, over-refusal, helpfulness and template use, with Wilson intervals; where
+    the judge gave answer categories, also the share of each category among the harmful answers (`answer_<category>`)."""
+    from mlsafety_nb.judge import CATEGORIES
     rows = []
     for keys, g in per_item.groupby(list(by), sort=False, dropna=False):
         keys = dict(zip(by, keys if isinstance(keys, tuple) else (keys,)))
         for metric, (kind, col) in SAFETY_METRICS.items():
             sub = g[g.kind == kind]
             if len(sub) and col in sub: rows.append(rate_row(sub[col], **keys, metric=metric))
+        harmful = g[g.kind == "harmful"]
+        if "answer_category" in g and len(harmful) and harmful.answer_category.notna().all():
+            rows += [rate_row(harmful.answer_category == c, **keys, metric=f"answer_{c}") for c in CATEGORIES]
     return pd.DataFrame(rows)
 
 # %% ../nbs/05_evaluate.ipynb #72c83451
