@@ -5,7 +5,8 @@
 # %% auto #0
 __all__ = ['METRIC_LABELS', 'provenance_note', 'plot_rates', 'rates_wide', 'compare', 'plot_matrix', 'attack_cells',
            'change_matrix', 'utility_summary', 'collapsed', 'holm', 'mcnemar', 'paired_change', 'paired_cells',
-           'repair_summary', 'repair_runs', 'utility_change', 'sweep_rates', 'plot_sweep', 'plot_location']
+           'repair_summary', 'repair_runs', 'category_shares', 'utility_change', 'sweep_rates', 'plot_sweep',
+           'plot_location']
 
 # %% ../nbs/08_report.ipynb #c8a78128
 import matplotlib
@@ -250,6 +251,23 @@ def repair_runs(res: pd.DataFrame, langs, keys=(), before: str = "victim") -> pd
             ppl = (val(m, "perplexity") / val(base, "perplexity") - 1).dropna()
             row["ppl_max_change"] = float(ppl.abs().max()) if len(ppl) else float("nan")
             rows.append(row)
+    return pd.DataFrame(rows)
+
+# %% ../nbs/08_report.ipynb #f745065a
+def category_shares(res: pd.DataFrame, langs, by=("model",)) -> pd.DataFrame:
+    """Per group of `by` in tidy results `res` (metrics `answer_<category>`, with `k` and `n` per language): each answer
+    category's pooled share over `langs` of the harmful answers, with its Wilson interval; one row per group and category."""
+    from mlsafety_nb.evaluate import wilson
+    from mlsafety_nb.judge import CATEGORIES
+    t = res[res.metric.str.startswith("answer_") & res.lang.isin(langs)]
+    if t.empty: raise ValueError("no answer categories in these results (evaluated before categories were reported)")
+    rows = []
+    for g, d in t.groupby(list(by), sort=False):
+        for c in CATEGORIES:
+            x = d[d.metric == f"answer_{c}"]
+            k, n = int(x.k.sum()), int(x.n.sum())
+            rows.append({**dict(zip(by, g if isinstance(g, tuple) else (g,))), "category": c, "k": k, "n": n,
+                         "share": k / n if n else float("nan"), "lo": wilson(k, n)[0], "hi": wilson(k, n)[1]})
     return pd.DataFrame(rows)
 
 # %% ../nbs/08_report.ipynb #6c025d87

@@ -71,8 +71,9 @@ def check_attack_report(res: pd.DataFrame, summary: pd.DataFrame, report_params:
         assert merged.p_holm.astype(float).between(0, 1).all() and (merged.p_holm.astype(float) >= merged.p.astype(float) - 1e-12).all()
 
 
-def check_repair_report(runs: pd.DataFrame, summary: pd.DataFrame):
-    "One row per edit run, and its before/after violation equal to the pooled rates of that run's own rows."
+def check_repair_report(runs: pd.DataFrame, summary: pd.DataFrame, run=None):
+    """One row per edit run, and its before/after violation equal to the pooled rates of that run's own rows; the answer
+    categories of the reference edit cover every harmful answer of the edited languages once."""
     edits = runs[runs.name == "paper_B_edit"]
     assert sorted(summary.run_id) == sorted(edits.run_id.unique())
     for _, row in summary.iterrows():
@@ -81,6 +82,10 @@ def check_repair_report(runs: pd.DataFrame, summary: pd.DataFrame):
             m = r[r.model == model]
             assert abs(m.k.sum() / m.n.sum() - row[col]) < 1e-12
     assert summary.after.between(0, 1).all() and (summary.after_lo <= summary.after).all()
+    if run is not None:
+        cats = pd.read_csv(run / "categories.csv")
+        for model, c in cats.groupby("model"):
+            assert c.k.sum() == c.n.iloc[0] and abs(c.share.sum() - 1) < 1e-12
 
 
 def check_sil_run(res: pd.DataFrame, run):
@@ -137,6 +142,18 @@ def check_adapt_run(res: pd.DataFrame, run):
     assert tests.p_holm.between(0, 1).all() and (tests.p_holm >= tests.p - 1e-12).all()
 
 
+def check_edit_under_attack(run, params):
+    "Each repaired model against the attacked victim, per attack and language: paired counts that add up, Holm above raw p."
+    t = pd.read_csv(run / "under_attack.csv")
+    models = {"edited"} | ({"sft"} if params.get("sft_baseline") else set())
+    assert set(t["attack: model vs attacked victim"]) == {f"{a}: {m}" for a in params["attack_langs"] for m in models}
+    assert len(t) == len(models) * len(params["attack_langs"]) * len(params["langs"])
+    assert (t.to_true + t.to_false <= t.n).all() and t.p_holm.between(0, 1).all() and (t.p_holm >= t.p - 1e-12).all()
+    assert ((t.after - t.before - t.change).abs() < 1e-12).all()
+    for a in params["attack_langs"]:
+        for m in models: assert (run / f"attack-{a}-{m}_answers.csv").exists()
+
+
 @pytest.mark.parametrize("name", list(groups()))
 def test_smoke_run(name, tmp_path):
     specs = groups()[name]
@@ -149,7 +166,7 @@ def test_smoke_run(name, tmp_path):
             runs = collect(tmp_path)
             check_attack_report(runs[runs.name == "paper_A2_attack"], res, spec.params)
         elif spec.name == "paper_B_report":
-            check_repair_report(collect(tmp_path), res)
+            check_repair_report(collect(tmp_path), res, run)
         elif spec.name == "paper_A3_sil":
             check_sil_run(res, run)
         elif spec.name == "paper_A3_report":
@@ -160,4 +177,6 @@ def test_smoke_run(name, tmp_path):
             check_adapt_run(res, run)
         else:
             check_rates(res, set(spec.params.get("langs", [])))
+        if spec.name == "paper_B_edit" and spec.params.get("attack_langs"):
+            check_edit_under_attack(run, spec.params)
         assert json.loads((run / "provenance.json").read_text())["commit"]
