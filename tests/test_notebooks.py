@@ -152,6 +152,11 @@ def check_edit_under_attack(run, params):
     assert ((t.after - t.before - t.change).abs() < 1e-12).all()
     for a in params["attack_langs"]:
         for m in models: assert (run / f"attack-{a}-{m}_answers.csv").exists()
+    res = pd.read_csv(run / "results.csv")
+    attacked = res[res.attack_lang.notna()]
+    assert set(attacked.model) == models | {"victim"}
+    assert attacked.groupby(["attack_lang", "model"]).fingerprint.nunique().eq(1).all()
+    assert attacked.groupby("attack_lang").fingerprint.nunique().eq(len(models) + 1).all()
 
 
 @pytest.mark.parametrize("name", list(groups()))
