@@ -75,6 +75,7 @@ def check_repair_report(runs: pd.DataFrame, summary: pd.DataFrame, run=None):
     """One row per edit run, and its before/after violation equal to the pooled rates of that run's own rows; the answer
     categories of the reference edit cover every harmful answer of the edited languages once."""
     edits = runs[runs.name == "paper_B_edit"]
+    if "attack_lang" in edits: edits = edits[edits.attack_lang.isna()]    # the edit itself, not the models attacked after it
     assert sorted(summary.run_id) == sorted(edits.run_id.unique())
     for _, row in summary.iterrows():
         r = edits[(edits.run_id == row.run_id) & (edits.metric == "violation") & edits.lang.isin(row.edit_langs.split(","))]
