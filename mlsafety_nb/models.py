@@ -184,7 +184,7 @@ _SPECIALS = ["<pad>", "<eos>", "<bos>", "<unk>", "<start_of_turn>", "<end_of_tur
 def tiny_tokenizer() -> PreTrainedTokenizerFast:
     "A byte-level tokenizer with Gemma's special tokens (pad 0, eos 1, bos 2, unk 3) that encodes any UTF-8 text."
     from tokenizers import Tokenizer, decoders, models, pre_tokenizers, processors
-    vocab = {s: i for i, s in enumerate(_SPECIALS + pre_tokenizers.ByteLevel.alphabet())}
+    vocab = {s: i for i, s in enumerate(_SPECIALS + sorted(pre_tokenizers.ByteLevel.alphabet()))}  # sorted: the alphabet comes from a hash set, in a different order in each process
     tk = Tokenizer(models.BPE(vocab=vocab, merges=[], unk_token="<unk>"))
     tk.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=False)
     tk.decoder = decoders.ByteLevel()
