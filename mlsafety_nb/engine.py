@@ -31,15 +31,18 @@ class EvalConfig:
     split: str = "eval"                  # the held-out split; tuning uses another one
     gen: GenConfig = field(default_factory=lambda: GenConfig(max_new_tokens=32, batch_size=64))
     seed: int = 0                        # which items, when fewer than all are drawn
+    item_set: Union[str, list] = "core"  # the embedded request set(s): 'core', 'redteam' or both (`data.ITEM_SETS`)
 
     def key(self) -> dict:
         "The settings that change results, for cache keys (the batch size does not)."
-        return {**asdict(self), "langs": check_langs(self.langs), "gen": self.gen.key()}
+        key = {**asdict(self), "langs": check_langs(self.langs), "gen": self.gen.key()}
+        if key["item_set"] == "core": del key["item_set"]   # the keys of results made before there were two sets
+        return key
 
 def eval_inputs(cfg: EvalConfig) -> tuple:
     "The evaluation items and the perplexity passages that `cfg` selects."
     langs = check_langs(cfg.langs)
-    items = load_eval_items(cfg.n_harmful, cfg.n_harmless, langs, cfg.split, cfg.seed)
+    items = load_eval_items(cfg.n_harmful, cfg.n_harmless, langs, cfg.split, cfg.seed, cfg.item_set)
     utility = sample_ids(load_utility(langs), cfg.n_utility, cfg.seed)
     return items, utility
 

@@ -5,8 +5,8 @@
 # %% auto #0
 __all__ = ['METRIC_LABELS', 'provenance_note', 'plot_rates', 'rates_wide', 'compare', 'plot_matrix', 'attack_cells',
            'change_matrix', 'utility_summary', 'collapsed', 'holm', 'mcnemar', 'paired_change', 'paired_cells',
-           'repair_summary', 'repair_runs', 'category_shares', 'utility_change', 'sweep_rates', 'plot_sweep',
-           'plot_location']
+           'two_proportion', 'unpaired_change', 'repair_summary', 'repair_runs', 'category_shares', 'utility_change',
+           'sweep_rates', 'plot_sweep', 'plot_location']
 
 # %% ../nbs/08_report.ipynb #c8a78128
 import matplotlib
@@ -208,6 +208,31 @@ def paired_cells(pairs: dict, row: str = "attack_lang", col: str = "violation", 
     before = pd.concat([b.assign(**{row: r}) for r, (b, _) in pairs.items()], ignore_index=True)
     after = pd.concat([a.assign(**{row: r}) for r, (_, a) in pairs.items()], ignore_index=True)
     return paired_change(before, after, col, kind, by=[row, "lang"], alpha=alpha)
+
+# %% ../nbs/08_report.ipynb #4a246460
+def two_proportion(k1: int, n1: int, k2: int, n2: int) -> dict:
+    "Rate 2 minus rate 1 with Newcombe's 95% interval, and Fisher's exact two-sided p."
+    from scipy.stats import fisher_exact
+    from mlsafety_nb.evaluate import wilson
+    p1, p2 = k1 / n1, k2 / n2
+    (l1, u1), (l2, u2) = wilson(k1, n1), wilson(k2, n2)
+    d = p2 - p1
+    lo = d - np.sqrt((p2 - l2) ** 2 + (u1 - p1) ** 2)
+    hi = d + np.sqrt((u2 - p2) ** 2 + (p1 - l1) ** 2)
+    return dict(k1=k1, n1=n1, k2=k2, n2=n2, rate1=p1, rate2=p2, diff=d, lo=lo, hi=hi,
+                p=float(fisher_exact([[k1, n1 - k1], [k2, n2 - k2]]).pvalue))
+
+def unpaired_change(table1: pd.DataFrame, table2: pd.DataFrame, metric: str = "violation", alpha: float = 0.05) -> pd.DataFrame:
+    "Per language of two rate tables (`metric` rows with `k`, `n`): `two_proportion` of table 2 against table 1, Holm across languages."
+    a = table1[table1.metric == metric].set_index("lang")
+    b = table2[table2.metric == metric].set_index("lang")
+    langs = [l for l in LANGS if l in a.index and l in b.index]
+    if not langs: raise ValueError(f"no language with {metric!r} in both tables")
+    out = pd.DataFrame([two_proportion(int(a.k[l]), int(a.n[l]), int(b.k[l]), int(b.n[l])) for l in langs], index=pd.Index(langs, name="lang"))
+    out["p_holm"] = holm(out.p)
+    out["verdict"] = np.where(out.p_holm >= alpha, "n.s.", np.where(out["diff"] > 0, "higher", "lower"))
+    return out
+
 
 # %% ../nbs/08_report.ipynb #9dcb8425
 def repair_summary(before: pd.DataFrame, after: pd.DataFrame, before_table: pd.DataFrame, after_table: pd.DataFrame,

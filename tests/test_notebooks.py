@@ -160,6 +160,21 @@ def check_edit_under_attack(run, params):
     assert attacked.groupby("attack_lang").fingerprint.nunique().eq(len(models) + 1).all()
 
 
+def check_redteam_run(res: pd.DataFrame, run, params: dict):
+    "Both item sets for every model; each comparison row holds the two sets' own rates; categories cover every harmful answer."
+    check_rates(res, set(params["langs"]))
+    models = params["models"].split(",")
+    assert set(res.groupby("model").item_set.unique().map(frozenset)) == {frozenset({"core", "redteam"})} and set(res.model) == set(models)
+    cmp = pd.read_csv(run / "comparison.csv")
+    assert len(cmp) == len(models) * 2 * len(params["langs"])
+    rate = res.set_index(["model", "item_set", "metric", "lang"]).value
+    for r in cmp.itertuples():
+        assert abs(r.rate1 - rate[r.model, "core", r.metric, r.lang]) < 1e-12 and abs(r.rate2 - rate[r.model, "redteam", r.metric, r.lang]) < 1e-12
+        assert r.p - 1e-12 <= r.p_holm <= 1 and r.lo <= r.diff <= r.hi
+    cats = pd.read_csv(run / "categories.csv")
+    assert (cats.groupby("model").k.sum() == cats.groupby("model").n.first()).all()
+
+
 @pytest.mark.parametrize("name", list(groups()))
 def test_smoke_run(name, tmp_path):
     specs = groups()[name]
@@ -171,6 +186,10 @@ def test_smoke_run(name, tmp_path):
         if spec.name == "paper_A2_report":
             runs = collect(tmp_path)
             check_attack_report(runs[runs.name == "paper_A2_attack"], res, spec.params)
+            cats = pd.read_csv(run / "categories.csv")   # every harmful answer in exactly one category, per attack and place
+            sums = cats.groupby(["grid", "attack_lang", "where"]).agg(k=("k", "sum"), n=("n", "first"), share=("share", "sum"))
+            assert len(sums) and (sums.k == sums.n).all() and ((sums.share - 1).abs() < 1e-9).all()
+            assert set(cats["where"]) == {"own language", "other languages", "every language"}
         elif spec.name == "paper_B_report":
             check_repair_report(collect(tmp_path), res, run)
         elif spec.name == "paper_A3_sil":
@@ -181,6 +200,8 @@ def test_smoke_run(name, tmp_path):
             check_pathways_run(res, run, spec.params)
         elif spec.name == "paper_A4_adapt":
             check_adapt_run(res, run)
+        elif spec.name == "study_02_redteam":
+            check_redteam_run(res, run, spec.params)
         else:
             check_rates(res, set(spec.params.get("langs", [])))
         if spec.name == "paper_B_edit" and spec.params.get("attack_langs"):
