@@ -68,15 +68,18 @@ def _subset(per_lang: int):
     return load_eval_items(per_lang, per_lang)
 
 
-def bench_evaluate(models=("embedded-victim",), per_lang: int = 8, whole: bool = True) -> dict:
+def bench_evaluate(models=("embedded-victim",), per_lang: int = 8, whole: bool = True, compare: bool = True,
+                   whole_tokens=(32,)) -> dict:
     """Today's path (HF `generate`, batch 8) against the fast path (`greedy_decode`, batch 64), 32 new tokens, on the
     same stratified subset of the eval split, per model: answers/s, speed-up, and agreement of the judge's verdicts per
-    language. Then the whole eval split plus utility through `evaluate_model`, uncached, on the first model."""
+    language. Then the whole eval split plus utility through `evaluate_model`, uncached, on the first model, at each
+    answer length of `whole_tokens` (`whole_split` at 32 new tokens, `whole_split_<n>tok` at others: the paper
+    sections evaluate at 16)."""
     from mlsafety_nb.engine import EvalConfig, evaluate_model
     from mlsafety_nb.evaluate import judge_items
     items = _subset(per_lang)
-    out = dict(per_lang=per_lang, n_items=len(items), models={})
-    for name in models:
+    out = dict(per_lang=per_lang, n_items=len(items), models={}) if compare else {}
+    for name in (models if compare else []):
         model, tok = load_model(name)
         res = {}
         for path, fast, bs in [("slow", False, 8), ("fast", True, 64)]:
@@ -94,10 +97,13 @@ def bench_evaluate(models=("embedded-victim",), per_lang: int = 8, whole: bool =
         print(json.dumps(out["models"][name]), flush=True)
         del model
     if not whole: return {**out, "peak_rss_gib": peak_rss_gib()}
-    t = time.time()
-    ev = evaluate_model(models[0], EvalConfig(), cache=False, progress=False)
-    out["whole_split"] = dict(model=models[0], seconds=round(time.time() - t, 1), answers=len(ev.answers),
-                              passages=ev.provenance["n_passages"], parts=ev.provenance["seconds"], target_s=240)
+    for n in whole_tokens:
+        t = time.time()
+        ev = evaluate_model(models[0], EvalConfig(gen=GenConfig(max_new_tokens=n, batch_size=64)), cache=False, progress=False)
+        out["whole_split" if n == 32 else f"whole_split_{n}tok"] = dict(
+            model=models[0], max_new_tokens=n, seconds=round(time.time() - t, 1), answers=len(ev.answers),
+            passages=ev.provenance["n_passages"], parts=ev.provenance["seconds"], target_s=240,
+            measured=time.strftime("%Y-%m-%d %H:%M:%S"))
     out["peak_rss_gib"] = peak_rss_gib()
     return out
 
@@ -259,6 +265,8 @@ def main():
     ap.add_argument("--keep", help="reproduce section: make the fresh clone in this folder and keep it")
     ap.add_argument("--per-lang", type=int, default=8, help="evaluate section: harmful and harmless items per language")
     ap.add_argument("--skip-whole", action="store_true", help="evaluate section: skip the whole-split evaluation")
+    ap.add_argument("--skip-compare", action="store_true", help="evaluate section: only the whole-split evaluation")
+    ap.add_argument("--whole-tokens", default="32", help="evaluate section: comma-separated answer lengths of the whole-split evaluation")
     ap.add_argument("--sil-attacked", help="sil section: an attacked-model folder (default: the English attack of embedded-victim-all)")
     ap.add_argument("--sil-child", nargs=3, metavar=("MODE", "ATTACKED", "VICTIM"), help=argparse.SUPPRESS)
     a = ap.parse_args()
@@ -271,12 +279,12 @@ def main():
     res["commit"], res["versions"] = git_commit(), versions()
     for name in a.only.split(","):
         print(f"bench {name} ...", flush=True)
-        kw = (dict(models=a.models.split(","), per_lang=a.per_lang, whole=not a.skip_whole) if name == "evaluate"
+        kw = (dict(models=a.models.split(","), per_lang=a.per_lang, whole=not a.skip_whole, compare=not a.skip_compare,
+                   whole_tokens=[int(n) for n in a.whole_tokens.split(",")]) if name == "evaluate"
               else dict(keep=a.keep) if name == "reproduce" else dict(attacked=a.sil_attacked) if name == "sil" else {})
         prev = res.get(name, {})
-        res[name] = {**SECTIONS[name](**kw), "measured": time.strftime("%Y-%m-%d %H:%M:%S")}
-        if name == "evaluate" and a.skip_whole and "whole_split" in prev:   # keep the last whole-split measurement
-            res[name]["whole_split"] = prev["whole_split"]
+        res[name] = {**(prev if name == "evaluate" else {}), **SECTIONS[name](**kw), "measured": time.strftime("%Y-%m-%d %H:%M:%S")}
+        # the evaluate section keeps the parts not measured this time (the comparison, other whole-split lengths)
         print(json.dumps(res[name], indent=1), flush=True)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(res, indent=1, ensure_ascii=False))
