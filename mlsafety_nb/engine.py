@@ -80,7 +80,8 @@ def _write(folder: Path, ev: Evaluation):
 
 # %% ../nbs/06a_engine.ipynb #1089b0f8
 def evaluate_model(source, cfg: EvalConfig = None, judge=None, cache: bool = True, progress: bool = True) -> Evaluation:
-    "Answers, judged rates and perplexity of `source` (alias, folder, or `(model, tokenizer)`) per `cfg`; cached on disk."
+    """Answers, judged rates and perplexity of `source` (alias, folder, or `(model, tokenizer)`) per `cfg`; cached on disk
+    (`cache=False`: neither the result nor the answers are read from or written to the caches)."""
     cfg, judge = cfg or EvalConfig(), judge or KeywordJudge()
     items, utility = eval_inputs(cfg)
     model = tok = path = None
@@ -97,7 +98,7 @@ def evaluate_model(source, cfg: EvalConfig = None, judge=None, cache: bool = Tru
     if cache and (folder / "table.csv").exists(): return _read(folder)
     if model is None: model, tok = load_model(path)
     t0 = time.time()
-    answers = judge_items(items, generate(HFBackend(model, tok), items.prompt.tolist(), cfg.gen, progress=progress), judge)
+    answers = judge_items(items, generate(HFBackend(model, tok), items.prompt.tolist(), cfg.gen, cache=cache, progress=progress), judge)
     t1 = time.time()
     tables = [safety_table(answers)] + ([perplexity_table(model, tok, utility)] if len(utility) else [])
     t2 = time.time()
