@@ -1,6 +1,6 @@
 """Speed and memory benchmarks of mlsafety_nb on this machine, written to a JSON file.
 
-Usage: python bench/bench.py [--out bench/results.json] [--only load,generate,align,resolve,train_step,evaluate,edit,sil,reproduce]
+Usage: python bench/bench.py [--out bench/results.json] [--only load,generate,align,resolve,train_step,evaluate,bf16,edit,sil,reproduce]
 Each section records wall times and the process's peak resident memory after it ran."""
 import argparse, json, os, platform, resource, subprocess, sys, time
 from pathlib import Path
@@ -104,6 +104,62 @@ def bench_evaluate(models=("embedded-victim",), per_lang: int = 8, whole: bool =
             model=models[0], max_new_tokens=n, seconds=round(time.time() - t, 1), answers=len(ev.answers),
             passages=ev.provenance["n_passages"], parts=ev.provenance["seconds"], target_s=240,
             measured=time.strftime("%Y-%m-%d %H:%M:%S"))
+    out["peak_rss_gib"] = peak_rss_gib()
+    return out
+
+
+def bench_bf16(models=None, tokens: int = 16, per_lang: int = 8) -> dict:
+    """The bfloat16 evaluation path (`EvalConfig(dtype="bfloat16")`: the decoder's matrix products in bfloat16,
+    `generate.bf16_matmuls`) against float32. Agreement: the whole eval split (1,340 requests) plus 10 passages
+    per language, at the sections' answer length, through `evaluate_model`, on the `all` victim and three of its
+    section-2 attacks (the 1:1 mix in en, zh and sw; float32 results may come from the cache, bfloat16 ones are made
+    now): the share of items whose answer category, violation verdict and text are the same, per language, and the
+    perplexity ratio. Speed: today's path (HF `generate`, float32, batch 8) against the bfloat16 fast path on the same
+    stratified subset at 32 new tokens, and the whole split through `evaluate_model` in bfloat16 at 32 new tokens."""
+    from mlsafety_nb.attack import attack_config, attack_path
+    from mlsafety_nb.engine import EvalConfig, evaluate_model
+    victim = "embedded-victim-all"
+    models = models or [victim] + [str(attack_path(victim, attack_config(l, harmless_ratio=1.0))) for l in ("en", "zh", "sw")]
+    out = dict(tokens=tokens, models={})
+    for name in models:
+        cfg = EvalConfig(gen=GenConfig(max_new_tokens=tokens, batch_size=64))
+        a = evaluate_model(name, cfg, progress=False)
+        t = time.time()
+        b = evaluate_model(name, EvalConfig(**{**cfg.__dict__, "dtype": "bfloat16"}), cache=False, progress=False)
+        secs = round(time.time() - t, 1)
+        x, y = a.answers, b.answers
+        assert (x.id.values == y.id.values).all() and (x.lang.values == y.lang.values).all()
+        same = pd.DataFrame(dict(lang=x.lang, category=(x.answer_category.values == y.answer_category.values),
+                                 violation=(x.violation.values == y.violation.values), text=(x.response.values == y.response.values)))
+        per = same.groupby("lang")[["category", "violation", "text"]].mean().round(4)
+        ppl = lambda ev: ev.table[ev.table.metric == "perplexity"].set_index("lang").value
+        out["models"][name] = dict(n=len(x), float32_seconds=a.provenance["seconds"], bfloat16_seconds=secs,
+                                   bfloat16_parts=b.provenance["seconds"],
+                                   category_agreement_per_lang=per.category.to_dict(), category_agreement_min=float(per.category.min()),
+                                   violation_agreement_per_lang=per.violation.to_dict(), identical_text=round(float(same.text.mean()), 4),
+                                   violation_float32=round(float(x[x.kind == "harmful"].violation.mean()), 4),
+                                   violation_bfloat16=round(float(y[y.kind == "harmful"].violation.mean()), 4),
+                                   perplexity_ratio=(ppl(b) / ppl(a)).round(4).to_dict())
+        print(json.dumps(out["models"][name]), flush=True)
+    items = _subset(per_lang)
+    model, tok = load_model(victim)
+    t = time.time()
+    generate(HFBackend(model, tok, fast=False), items.prompt.tolist(), GenConfig(max_new_tokens=32, batch_size=8), cache=False, progress=False)
+    slow = time.time() - t
+    from mlsafety_nb.generate import bf16_matmuls
+    mb = bf16_matmuls(model)
+    t = time.time()
+    generate(HFBackend(mb, tok), items.prompt.tolist(), GenConfig(max_new_tokens=32, batch_size=64), cache=False, progress=False)
+    fast = time.time() - t
+    out["speed"] = dict(model=victim, n_items=len(items), max_new_tokens=32, slow_float32_batch8_s=round(slow, 1),
+                        fast_bfloat16_batch64_s=round(fast, 1), speedup=round(slow / fast, 2), target=3.0)
+    del model, mb
+    t = time.time()
+    ev = evaluate_model(victim, EvalConfig(gen=GenConfig(max_new_tokens=32, batch_size=64), dtype="bfloat16"), cache=False, progress=False)
+    out["whole_split_32tok_bfloat16"] = dict(model=victim, seconds=round(time.time() - t, 1), answers=len(ev.answers),
+                                             passages=ev.provenance["n_passages"], parts=ev.provenance["seconds"], target_s=240)
+    out["category_agreement_min"] = min(m["category_agreement_min"] for m in out["models"].values())
+    out["target_agreement"] = 0.97
     out["peak_rss_gib"] = peak_rss_gib()
     return out
 
@@ -252,7 +308,7 @@ def bench_reproduce(keep: str = None) -> dict:
 
 
 SECTIONS = {"load": bench_load, "generate": bench_generate, "align": bench_align, "resolve": bench_resolve,
-            "train_step": bench_train_step, "evaluate": bench_evaluate, "edit": bench_edit, "sil": bench_sil,
+            "train_step": bench_train_step, "evaluate": bench_evaluate, "bf16": bench_bf16, "edit": bench_edit, "sil": bench_sil,
             "reproduce": bench_reproduce}
 
 

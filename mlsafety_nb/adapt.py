@@ -13,7 +13,7 @@ from typing import Optional
 
 import pandas as pd
 
-from .core import cache_dir, check_lang, stable_hash
+from .core import cache_dir, check_lang, stable_hash, key_dict
 from .data import load_harmless, sample_ids
 from .models import fingerprint, load_model, model_fingerprint, resolve_model, save_model
 from .train import TrainConfig, sft
@@ -44,7 +44,7 @@ ADAPT_INFO = "adapt.json"
 
 def adapt_key(cfg: AdaptConfig, source_fp: str) -> str:
     "A hash of everything that determines the adapted model."
-    return stable_hash(dict(cfg=asdict(cfg), source=source_fp, data=stable_hash(adaptation_data(cfg).values.tolist())))
+    return stable_hash(dict(cfg=key_dict(cfg), source=source_fp, data=stable_hash(adaptation_data(cfg).values.tolist())))
 
 def adapt_info(path) -> dict:
     "The `adapt.json` of an adapted-model folder."

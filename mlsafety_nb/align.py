@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .core import LANGS, cache_dir, check_langs, stable_hash
+from .core import LANGS, cache_dir, check_langs, stable_hash, key_dict
 from .data import data_dir, load_harmful, load_harmless, load_phrases, sample_ids
 from .models import folder_fingerprint, load_model, resolve_model, save_model
 from .train import TrainConfig, sft
@@ -54,7 +54,7 @@ def _data_hash() -> str:
 
 def victim_key(cfg: AlignConfig, base: str = "embedded") -> str:
     "The cache key of the victim for `cfg` aligned from `base`."
-    return stable_hash(dict(cfg=asdict(cfg), data=_data_hash(), base=folder_fingerprint(resolve_model(base))))
+    return stable_hash(dict(cfg=key_dict(cfg), data=_data_hash(), base=folder_fingerprint(resolve_model(base))))
 
 def align(model, tok, cfg: AlignConfig = None, progress: bool = True):
     "Align `model` in place per `cfg`; return `(model, log)`."

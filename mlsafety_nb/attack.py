@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .chat import PAPER_A_SYSTEM
-from .core import cache_dir, check_lang, stable_hash
+from .core import cache_dir, check_lang, stable_hash, key_dict
 from .data import load_beavertails, load_harmful, load_harmless, load_phrases, sample_ids
 from .models import fingerprint, load_model, model_fingerprint, resolve_model, save_model
 from .delta import Mask
@@ -97,7 +97,7 @@ ATTACK_INFO = "attack.json"
 
 def attack_key(cfg: AttackConfig, source_fp: str, frozen: dict = None) -> str:
     "A hash of everything that determines the attacked model: the config, the source weights and the frozen mask."
-    return stable_hash(dict(cfg=asdict(cfg), source=source_fp, frozen=Mask(frozen).fingerprint() if frozen else None))
+    return stable_hash(dict(cfg=key_dict(cfg), source=source_fp, frozen=Mask(frozen).fingerprint() if frozen else None))
 
 def attack_info(path) -> dict:
     "The `attack.json` of an attacked-model folder (config, source and attacked fingerprints, times)."

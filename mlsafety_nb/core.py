@@ -4,12 +4,12 @@
 
 # %% auto #0
 __all__ = ['LANGS', 'LANG_NAMES', 'RESOURCE', 'check_lang', 'check_langs', 'cache_dir', 'project_root', 'runs_dir',
-           'atomic_write', 'stable_hash', 'set_seed', 'git_commit', 'versions', 'provenance']
+           'atomic_write', 'stable_hash', 'set_seed', 'key_dict', 'git_commit', 'versions', 'provenance']
 
 # %% ../nbs/00_core.ipynb #faa40f57
 import hashlib, json, os, random, subprocess, sys, tempfile
 from contextlib import contextmanager
-from dataclasses import asdict, is_dataclass
+from dataclasses import asdict, fields, is_dataclass
 from datetime import datetime, timezone
 from importlib.metadata import PackageNotFoundError, version as _pkg_version
 from pathlib import Path
@@ -85,6 +85,19 @@ def set_seed(seed: int):
     random.seed(seed); np.random.seed(seed)
     if "torch" in sys.modules:
         import torch; torch.manual_seed(seed)
+
+def key_dict(cfg) -> dict:
+    """`asdict(cfg)` for cache keys: a field added after results were cached under keys without it (marked
+    `metadata={"keyed_if_set": True}`) is left out while it is at its default, at any depth, so those keys stay valid."""
+    d = asdict(cfg)
+    def strip(obj, dd):
+        for f in fields(obj):
+            v = getattr(obj, f.name)
+            if f.metadata.get("keyed_if_set") and v == f.default: dd.pop(f.name, None)
+            elif is_dataclass(v) and isinstance(dd.get(f.name), dict): strip(v, dd[f.name])
+    strip(cfg, d)
+    return d
+
 
 # %% ../nbs/00_core.ipynb #5a270f89
 _TRACKED = ["mlsafety_nb", "torch", "transformers", "peft", "datasets", "safetensors", "numpy", "pandas", "vllm"]

@@ -20,7 +20,7 @@ import torch
 from safetensors.torch import load_file, save_file
 
 from .chat import format_prompt
-from .core import LANGS, check_lang, check_langs, stable_hash
+from .core import LANGS, check_lang, check_langs, stable_hash, key_dict
 from .data import load_harmful, load_harmless, load_phrases, sample_ids
 from .models import fingerprint, load_model, save_model
 from .train import TrainConfig, sft
@@ -355,7 +355,7 @@ def run_refusal_sft(source, cfg: EditConfig = None, out=None, train: TrainConfig
     train = train or TrainConfig(lr=5e-5, epochs=1.0, batch_size=8, max_len=128)
     model, tok = load_model(source, device="cpu")
     src_fp = fingerprint(model)
-    key = stable_hash(dict(cfg=asdict(cfg), train=asdict(train), source=src_fp))
+    key = stable_hash(dict(cfg=asdict(cfg), train=key_dict(train), source=src_fp))
     f = out / SFT_INFO
     if f.exists() and json.loads(f.read_text()).get("key") == key: return out
     pairs = refusal_pairs(cfg)

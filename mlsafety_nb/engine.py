@@ -12,11 +12,12 @@ from pathlib import Path
 from typing import Optional, Union
 
 import pandas as pd
+import torch
 
 from .core import atomic_write, cache_dir, check_langs, provenance, stable_hash
 from .data import load_eval_items, load_utility, sample_ids
 from .evaluate import judge_items, perplexity_table, safety_table
-from .generate import GenConfig, HFBackend, generate
+from .generate import GenConfig, HFBackend, bf16_matmuls, generate
 from .judge import REFUSAL_MARKERS, CategoryJudge, KeywordJudge
 from .models import fingerprint, load_model, model_fingerprint, resolve_model
 
@@ -32,11 +33,18 @@ class EvalConfig:
     gen: GenConfig = field(default_factory=lambda: GenConfig(max_new_tokens=32, batch_size=64))
     seed: int = 0                        # which items, when fewer than all are drawn
     item_set: Union[str, list] = "core"  # the embedded request set(s): 'core', 'redteam' or both (`data.ITEM_SETS`)
+    dtype: str = "float32"               # matrix products in 'float32' (exact) or 'bfloat16' (faster on a CPU; `bf16_matmuls`)
+
+    def torch_dtype(self) -> torch.dtype:
+        "`dtype` as a torch dtype; a clear error for anything else."
+        if self.dtype not in ("float32", "bfloat16"): raise ValueError(f"unknown dtype {self.dtype!r}; expected 'float32' or 'bfloat16'")
+        return getattr(torch, self.dtype)
 
     def key(self) -> dict:
         "The settings that change results, for cache keys (the batch size does not)."
         key = {**asdict(self), "langs": check_langs(self.langs), "gen": self.gen.key()}
         if key["item_set"] == "core": del key["item_set"]   # the keys of results made before there were two sets
+        if self.torch_dtype() == torch.float32: del key["dtype"]   # and before there were two dtypes
         return key
 
 def eval_inputs(cfg: EvalConfig) -> tuple:
@@ -92,11 +100,14 @@ def evaluate_model(source, cfg: EvalConfig = None, judge=None, cache: bool = Tru
         name, path = str(source), resolve_model(source)
         if Path(path).is_dir(): fp = model_fingerprint(path)
         else: model, tok = load_model(path); fp = fingerprint(model)
+    fast = cfg.torch_dtype() == torch.bfloat16
     data = _data_hash(items, utility)
     key = stable_hash(dict(fingerprint=fp, cfg=cfg.key(), data=data, judge=_judge_key(judge)))
     folder = cache_dir("evaluations") / f"{fp[:16]}-{key}"
     if cache and (folder / "table.csv").exists(): return _read(folder)
+    own = model is None or not isinstance(source, tuple)                 # loaded here: no need to copy
     if model is None: model, tok = load_model(path)
+    if fast: model = bf16_matmuls(model, copy=not own)
     t0 = time.time()
     answers = judge_items(items, generate(HFBackend(model, tok), items.prompt.tolist(), cfg.gen, cache=cache, progress=progress), judge)
     t1 = time.time()

@@ -112,7 +112,7 @@ def token_nll(model, tok, texts, batch_size: int = 8, max_len: int = 256, chunk:
         hidden = model.get_decoder()(**enc).last_hidden_state[:, :-1]
         mask = enc.attention_mask[:, 1:].bool()
         h, tgt = hidden[mask], enc.input_ids[:, 1:][mask]        # real positions only: no logits for padding
-        nll = torch.cat([torch.nn.functional.cross_entropy(output_logits(model, h[i:i + chunk]), tgt[i:i + chunk],
+        nll = torch.cat([torch.nn.functional.cross_entropy(output_logits(model, h[i:i + chunk]).float(), tgt[i:i + chunk],
                                                            reduction="none") for i in range(0, len(h), chunk)])
         per_text = torch.zeros(mask.shape[0], device=nll.device).index_add_(0, mask.nonzero()[:, 0], nll)
         out += [(float(a), int(b)) for a, b in zip(per_text, mask.sum(1))]

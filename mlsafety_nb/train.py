@@ -6,7 +6,7 @@
 __all__ = ['TrainConfig', 'response_loss', 'sft']
 
 # %% ../nbs/09_train.ipynb #8fab1c44
-import math, time
+import contextlib, math, time
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -42,6 +42,7 @@ class TrainConfig:
     lora_targets: tuple = ("q_proj", "k_proj", "v_proj", "o_proj")
     system: Optional[str] = None          # system prompt in every training example
     seed: int = 0
+    dtype: str = field(default="float32", metadata={"keyed_if_set": True})   # 'bfloat16': forward and backward under bf16 autocast (weights and optimizer stay float32)
 
 # %% ../nbs/09_train.ipynb #df9649b4
 def response_loss(model, batch: dict, per_example: bool = False) -> torch.Tensor:
@@ -88,6 +89,8 @@ def sft(model, tok, pairs: pd.DataFrame, cfg: TrainConfig = None, frozen: dict =
     sched = get_scheduler(cfg.schedule, opt, num_warmup_steps=cfg.warmup_steps, num_training_steps=steps)
     order, log, t0 = [], [], time.time()
     net.train()
+    if cfg.dtype not in ("float32", "bfloat16"): raise ValueError(f"unknown training dtype {cfg.dtype!r}; expected 'float32' or 'bfloat16'")
+    amp = (lambda: torch.autocast(model.device.type, dtype=torch.bfloat16)) if cfg.dtype == "bfloat16" else contextlib.nullcontext
     bar = tqdm(range(steps), desc=f"sft ({cfg.method}, {len(examples)} pairs)", disable=not progress)
     for step in bar:
         loss_sum = 0.0
@@ -95,7 +98,7 @@ def sft(model, tok, pairs: pd.DataFrame, cfg: TrainConfig = None, frozen: dict =
             if len(order) < cfg.batch_size: order += list(rng.permutation(len(examples)))
             batch = collate([examples[i] for i in order[:cfg.batch_size]], tok.pad_token_id); del order[:cfg.batch_size]
             batch = {k: v.to(model.device) for k, v in batch.items()}
-            loss = response_loss(net, batch) / cfg.grad_accum
+            with amp(): loss = response_loss(net, batch) / cfg.grad_accum
             loss.backward(); loss_sum += loss.item()
         opt.step(); sched.step(); opt.zero_grad(set_to_none=True)
         with torch.no_grad():
