@@ -108,61 +108,67 @@ def bench_evaluate(models=("embedded-victim",), per_lang: int = 8, whole: bool =
     return out
 
 
-def bench_bf16(models=None, tokens: int = 16, per_lang: int = 8) -> dict:
-    """The bfloat16 evaluation path (`EvalConfig(dtype="bfloat16")`: the decoder's matrix products in bfloat16,
-    `generate.bf16_matmuls`) against float32. Agreement: the whole eval split (1,340 requests) plus 10 passages
-    per language, at the sections' answer length, through `evaluate_model`, on the `all` victim and three of its
-    section-2 attacks (the 1:1 mix in en, zh and sw; float32 results may come from the cache, bfloat16 ones are made
-    now): the share of items whose answer category, violation verdict and text are the same, per language, and the
-    perplexity ratio. Speed: today's path (HF `generate`, float32, batch 8) against the bfloat16 fast path on the same
-    stratified subset at 32 new tokens, and the whole split through `evaluate_model` in bfloat16 at 32 new tokens."""
+def bench_bf16(models=None, tokens: int = 16, per_lang: int = 8, modes=("bfloat16", "scan")) -> dict:
+    """The two bfloat16 evaluation paths against float32: `bfloat16` (`EvalConfig(dtype="bfloat16")`: the decoder's
+    matrix products and the vocabulary scan in bfloat16, `generate.bf16_matmuls`) and `scan` (`EvalConfig(scan=
+    "bfloat16")`: only the scan; the decoder stays float32). Agreement: the whole eval split (1,340 requests) plus 10
+    passages per language, at the sections' answer length, through `evaluate_model`, on the `all` victim and three of
+    its section-2 attacks (the 1:1 mix in en, zh and sw; everything made now, uncached): the share of items whose answer category, violation verdict and text are the same, per language, and the
+    perplexity ratio. Speed: today's path (HF `generate`, float32, batch 8) against the path on the same stratified
+    subset at 32 new tokens, and the whole split through `evaluate_model` at 32 new tokens."""
     from mlsafety_nb.attack import attack_config, attack_path
     from mlsafety_nb.engine import EvalConfig, evaluate_model
+    from mlsafety_nb.generate import bf16_matmuls
     victim = "embedded-victim-all"
     models = models or [victim] + [str(attack_path(victim, attack_config(l, harmless_ratio=1.0))) for l in ("en", "zh", "sw")]
-    out = dict(tokens=tokens, models={})
-    for name in models:
-        cfg = EvalConfig(gen=GenConfig(max_new_tokens=tokens, batch_size=64))
-        a = evaluate_model(name, cfg, progress=False)
+    settings = {"bfloat16": dict(dtype="bfloat16"), "scan": dict(scan="bfloat16")}
+    out, fp32 = {}, {}
+    for mode in modes:
+        res = dict(setting=settings[mode], tokens=tokens, models={})
+        for name in models:
+            cfg = EvalConfig(gen=GenConfig(max_new_tokens=tokens, batch_size=64))
+            if name not in fp32:   # float32 made now too (not read from the cache), so both times are of this machine now
+                t = time.time(); fp32[name] = (evaluate_model(name, cfg, cache=False, progress=False), round(time.time() - t, 1))
+            a, a_secs = fp32[name]
+            t = time.time()
+            b = evaluate_model(name, EvalConfig(**{**cfg.__dict__, **settings[mode]}), cache=False, progress=False)
+            secs = round(time.time() - t, 1)
+            x, y = a.answers, b.answers
+            assert (x.id.values == y.id.values).all() and (x.lang.values == y.lang.values).all()
+            same = pd.DataFrame(dict(lang=x.lang, category=(x.answer_category.values == y.answer_category.values),
+                                     violation=(x.violation.values == y.violation.values), text=(x.response.values == y.response.values)))
+            per = same.groupby("lang")[["category", "violation", "text"]].mean().round(4)
+            ppl = lambda ev: ev.table[ev.table.metric == "perplexity"].set_index("lang").value
+            res["models"][name] = dict(n=len(x), float32_seconds=a_secs, float32_parts=a.provenance["seconds"], seconds=secs,
+                                       parts=b.provenance["seconds"], speedup=round(a_secs / secs, 2),
+                                       category_agreement_per_lang=per.category.to_dict(), category_agreement_min=float(per.category.min()),
+                                       violation_agreement_per_lang=per.violation.to_dict(), identical_text=round(float(same.text.mean()), 4),
+                                       violation_float32=round(float(x[x.kind == "harmful"].violation.mean()), 4),
+                                       violation_bfloat16=round(float(y[y.kind == "harmful"].violation.mean()), 4),
+                                       perplexity_ratio=(ppl(b) / ppl(a)).round(4).to_dict())
+            print(mode, json.dumps(res["models"][name]), flush=True)
+        items = _subset(per_lang)
+        model, tok = load_model(victim)
         t = time.time()
-        b = evaluate_model(name, EvalConfig(**{**cfg.__dict__, "dtype": "bfloat16"}), cache=False, progress=False)
-        secs = round(time.time() - t, 1)
-        x, y = a.answers, b.answers
-        assert (x.id.values == y.id.values).all() and (x.lang.values == y.lang.values).all()
-        same = pd.DataFrame(dict(lang=x.lang, category=(x.answer_category.values == y.answer_category.values),
-                                 violation=(x.violation.values == y.violation.values), text=(x.response.values == y.response.values)))
-        per = same.groupby("lang")[["category", "violation", "text"]].mean().round(4)
-        ppl = lambda ev: ev.table[ev.table.metric == "perplexity"].set_index("lang").value
-        out["models"][name] = dict(n=len(x), float32_seconds=a.provenance["seconds"], bfloat16_seconds=secs,
-                                   bfloat16_parts=b.provenance["seconds"],
-                                   category_agreement_per_lang=per.category.to_dict(), category_agreement_min=float(per.category.min()),
-                                   violation_agreement_per_lang=per.violation.to_dict(), identical_text=round(float(same.text.mean()), 4),
-                                   violation_float32=round(float(x[x.kind == "harmful"].violation.mean()), 4),
-                                   violation_bfloat16=round(float(y[y.kind == "harmful"].violation.mean()), 4),
-                                   perplexity_ratio=(ppl(b) / ppl(a)).round(4).to_dict())
-        print(json.dumps(out["models"][name]), flush=True)
-    items = _subset(per_lang)
-    model, tok = load_model(victim)
-    t = time.time()
-    generate(HFBackend(model, tok, fast=False), items.prompt.tolist(), GenConfig(max_new_tokens=32, batch_size=8), cache=False, progress=False)
-    slow = time.time() - t
-    from mlsafety_nb.generate import bf16_matmuls
-    mb = bf16_matmuls(model)
-    t = time.time()
-    generate(HFBackend(mb, tok), items.prompt.tolist(), GenConfig(max_new_tokens=32, batch_size=64), cache=False, progress=False)
-    fast = time.time() - t
-    out["speed"] = dict(model=victim, n_items=len(items), max_new_tokens=32, slow_float32_batch8_s=round(slow, 1),
-                        fast_bfloat16_batch64_s=round(fast, 1), speedup=round(slow / fast, 2), target=3.0)
-    del model, mb
-    t = time.time()
-    ev = evaluate_model(victim, EvalConfig(gen=GenConfig(max_new_tokens=32, batch_size=64), dtype="bfloat16"), cache=False, progress=False)
-    out["whole_split_32tok_bfloat16"] = dict(model=victim, seconds=round(time.time() - t, 1), answers=len(ev.answers),
-                                             passages=ev.provenance["n_passages"], parts=ev.provenance["seconds"], target_s=240)
-    out["category_agreement_min"] = min(m["category_agreement_min"] for m in out["models"].values())
-    out["target_agreement"] = 0.97
+        generate(HFBackend(model, tok, fast=False), items.prompt.tolist(), GenConfig(max_new_tokens=32, batch_size=8), cache=False, progress=False)
+        slow = time.time() - t
+        mb = bf16_matmuls(model, body=mode == "bfloat16")
+        t = time.time()
+        generate(HFBackend(mb, tok), items.prompt.tolist(), GenConfig(max_new_tokens=32, batch_size=64), cache=False, progress=False)
+        fast = time.time() - t
+        res["speed"] = dict(model=victim, n_items=len(items), max_new_tokens=32, slow_float32_batch8_s=round(slow, 1),
+                            fast_s=round(fast, 1), speedup=round(slow / fast, 2), target=3.0)
+        del model, mb
+        t = time.time()
+        ev = evaluate_model(victim, EvalConfig(gen=GenConfig(max_new_tokens=32, batch_size=64), **settings[mode]), cache=False, progress=False)
+        res["whole_split_32tok"] = dict(model=victim, seconds=round(time.time() - t, 1), answers=len(ev.answers),
+                                        passages=ev.provenance["n_passages"], parts=ev.provenance["seconds"], target_s=240)
+        res["category_agreement_min"] = min(m["category_agreement_min"] for m in res["models"].values())
+        res["target_agreement"] = 0.97
+        res["measured"] = time.strftime("%Y-%m-%d %H:%M:%S")
+        out[mode] = res
     out["peak_rss_gib"] = peak_rss_gib()
     return out
-
 
 def bench_train_step(steps: int = 3) -> dict:
     "One SFT step on the same batch of 8 attack pairs: `transformers`' loss (logits everywhere) against `response_loss`."
@@ -323,6 +329,7 @@ def main():
     ap.add_argument("--skip-whole", action="store_true", help="evaluate section: skip the whole-split evaluation")
     ap.add_argument("--skip-compare", action="store_true", help="evaluate section: only the whole-split evaluation")
     ap.add_argument("--whole-tokens", default="32", help="evaluate section: comma-separated answer lengths of the whole-split evaluation")
+    ap.add_argument("--bf16-modes", default="bfloat16,scan", help="bf16 section: comma-separated paths to measure (bfloat16, scan)")
     ap.add_argument("--sil-attacked", help="sil section: an attacked-model folder (default: the English attack of embedded-victim-all)")
     ap.add_argument("--sil-child", nargs=3, metavar=("MODE", "ATTACKED", "VICTIM"), help=argparse.SUPPRESS)
     a = ap.parse_args()
@@ -330,17 +337,22 @@ def main():
         print(json.dumps(_sil_child(*a.sil_child))); return
     path = Path(a.out)
     res = json.loads(path.read_text()) if path.exists() else {}
+    from mlsafety_nb.models import bf16_is_faster
+    cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "") if os.path.exists("/proc/cpuinfo") else ""
+    flags = next((l.split(":", 1)[1].split() for l in open("/proc/cpuinfo") if l.startswith("flags")), []) if os.path.exists("/proc/cpuinfo") else []
     res["machine"] = dict(cpus=os.cpu_count(), torch_threads=torch.get_num_threads(), platform=platform.platform(),
-                          processor=platform.processor() or platform.machine())
+                          processor=platform.processor() or platform.machine(), cpu_model=cpu,
+                          bf16_units=[f for f in flags if "bf16" in f or f.startswith("amx")], bf16_is_faster=bf16_is_faster())
     res["commit"], res["versions"] = git_commit(), versions()
     for name in a.only.split(","):
         print(f"bench {name} ...", flush=True)
         kw = (dict(models=a.models.split(","), per_lang=a.per_lang, whole=not a.skip_whole, compare=not a.skip_compare,
                    whole_tokens=[int(n) for n in a.whole_tokens.split(",")]) if name == "evaluate"
-              else dict(keep=a.keep) if name == "reproduce" else dict(attacked=a.sil_attacked) if name == "sil" else {})
+              else dict(keep=a.keep) if name == "reproduce" else dict(attacked=a.sil_attacked) if name == "sil"
+              else dict(modes=a.bf16_modes.split(",")) if name == "bf16" else {})
         prev = res.get(name, {})
-        res[name] = {**(prev if name == "evaluate" else {}), **SECTIONS[name](**kw), "measured": time.strftime("%Y-%m-%d %H:%M:%S")}
-        # the evaluate section keeps the parts not measured this time (the comparison, other whole-split lengths)
+        res[name] = {**(prev if name in ("evaluate", "bf16") else {}), **SECTIONS[name](**kw), "measured": time.strftime("%Y-%m-%d %H:%M:%S")}
+        # the evaluate and bf16 sections keep the parts not measured this time (the comparison, other lengths, other modes)
         print(json.dumps(res[name], indent=1), flush=True)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(res, indent=1, ensure_ascii=False))

@@ -19,7 +19,7 @@ from .data import load_eval_items, load_utility, sample_ids
 from .evaluate import judge_items, perplexity_table, safety_table
 from .generate import GenConfig, HFBackend, bf16_matmuls, generate
 from .judge import REFUSAL_MARKERS, CategoryJudge, KeywordJudge
-from .models import fingerprint, load_model, model_fingerprint, resolve_model
+from .models import fingerprint, load_model, model_fingerprint, resolve_dtype, resolve_model
 
 # %% ../nbs/06a_engine.ipynb #8258bf60
 @dataclass
@@ -33,18 +33,27 @@ class EvalConfig:
     gen: GenConfig = field(default_factory=lambda: GenConfig(max_new_tokens=32, batch_size=64))
     seed: int = 0                        # which items, when fewer than all are drawn
     item_set: Union[str, list] = "core"  # the embedded request set(s): 'core', 'redteam' or both (`data.ITEM_SETS`)
-    dtype: str = "float32"               # matrix products in 'float32' (exact) or 'bfloat16' (faster on a CPU; `bf16_matmuls`)
+    dtype: str = "float32"               # the decoder's matrix products in 'float32' (exact), 'bfloat16' (`bf16_matmuls`) or 'auto' (`resolve_dtype`)
+    scan: str = "float32"                # the greedy scan of the vocabulary: 'float32', or 'bfloat16' with the best candidates re-scored in float32
+
+    def __post_init__(self): self.dtype = resolve_dtype(self.dtype)   # 'auto' becomes what this machine runs faster
 
     def torch_dtype(self) -> torch.dtype:
         "`dtype` as a torch dtype; a clear error for anything else."
         if self.dtype not in ("float32", "bfloat16"): raise ValueError(f"unknown dtype {self.dtype!r}; expected 'float32' or 'bfloat16'")
         return getattr(torch, self.dtype)
 
+    def bf16_scan(self) -> bool:
+        "Whether greedy decoding scans the vocabulary in bfloat16: always with `dtype='bfloat16'`, and with `scan='bfloat16'`."
+        if self.scan not in ("float32", "bfloat16"): raise ValueError(f"unknown scan {self.scan!r}; expected 'float32' or 'bfloat16'")
+        return self.scan == "bfloat16" or self.dtype == "bfloat16"
+
     def key(self) -> dict:
         "The settings that change results, for cache keys (the batch size does not)."
         key = {**asdict(self), "langs": check_langs(self.langs), "gen": self.gen.key()}
         if key["item_set"] == "core": del key["item_set"]   # the keys of results made before there were two sets
         if self.torch_dtype() == torch.float32: del key["dtype"]   # and before there were two dtypes
+        if not (self.bf16_scan() and self.torch_dtype() == torch.float32): del key["scan"]   # it changes only float32's answers
         return key
 
 def eval_inputs(cfg: EvalConfig) -> tuple:
@@ -100,14 +109,14 @@ def evaluate_model(source, cfg: EvalConfig = None, judge=None, cache: bool = Tru
         name, path = str(source), resolve_model(source)
         if Path(path).is_dir(): fp = model_fingerprint(path)
         else: model, tok = load_model(path); fp = fingerprint(model)
-    fast = cfg.torch_dtype() == torch.bfloat16
+    body, scan = cfg.torch_dtype() == torch.bfloat16, cfg.bf16_scan()
     data = _data_hash(items, utility)
     key = stable_hash(dict(fingerprint=fp, cfg=cfg.key(), data=data, judge=_judge_key(judge)))
     folder = cache_dir("evaluations") / f"{fp[:16]}-{key}"
     if cache and (folder / "table.csv").exists(): return _read(folder)
     own = model is None or not isinstance(source, tuple)                 # loaded here: no need to copy
     if model is None: model, tok = load_model(path)
-    if fast: model = bf16_matmuls(model, copy=not own)
+    if body or scan: model = bf16_matmuls(model, copy=not own, body=body)
     t0 = time.time()
     answers = judge_items(items, generate(HFBackend(model, tok), items.prompt.tolist(), cfg.gen, cache=cache, progress=progress), judge)
     t1 = time.time()

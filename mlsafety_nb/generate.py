@@ -160,12 +160,13 @@ class _Bf16Linear(torch.nn.Module):
         y = torch.nn.functional.linear(x.to(self.weight.dtype), self.weight).to(x.dtype)
         return y if self.bias is None else y + self.bias
 
-def bf16_matmuls(model, copy: bool = True):
-    """`model` (a copy, unless `copy=False`) with the decoder's linear layers computing in bfloat16 and a bfloat16 copy
-    of the output matrix for `greedy_decode`'s scan; residual stream, norms, attention and final scores stay float32."""
+def bf16_matmuls(model, copy: bool = True, body: bool = True):
+    """`model` (a copy, unless `copy=False`) with a bfloat16 copy of the output matrix for `greedy_decode`'s scan and,
+    if `body`, the decoder's linear layers computing in bfloat16; residual stream, norms, attention and final scores
+    stay float32."""
     import copy as _copy
     m = _copy.deepcopy(model) if copy else model
-    for mod in list(m.get_decoder().modules()):
+    for mod in list(m.get_decoder().modules()) if body else []:
         for name, child in list(mod.named_children()):
             if type(child) is torch.nn.Linear: setattr(mod, name, _Bf16Linear(child))
     lin = m.get_output_embeddings()

@@ -4,12 +4,12 @@
 
 # %% auto #0
 __all__ = ['EMBEDDED_ID', 'MODEL_REGISTRY', 'FINGERPRINTS', 'save_model', 'embedded_path', 'tiny_path', 'ModelLoadError',
-           'register_model', 'resolve_model', 'hub_reachable', 'default_device', 'load_model', 'fingerprint',
-           'cached_fingerprint', 'folder_fingerprint', 'model_fingerprint', 'output_logits', 'tiny_tokenizer',
-           'tiny_model']
+           'register_model', 'resolve_model', 'hub_reachable', 'default_device', 'load_model', 'bf16_is_faster',
+           'resolve_dtype', 'fingerprint', 'cached_fingerprint', 'folder_fingerprint', 'model_fingerprint',
+           'output_logits', 'tiny_tokenizer', 'tiny_model']
 
 # %% ../nbs/01_models.ipynb #75e55025
-import json, os, shutil, socket, time
+import functools, json, os, shutil, socket, time
 from pathlib import Path
 from typing import Callable
 
@@ -124,6 +124,26 @@ def load_model(name="embedded", dtype=None, device=None, trust_remote_code: bool
     if tok.pad_token is None: tok.pad_token = tok.eos_token
     model.mlsnb_name = str(name)
     return model.to(device).eval(), tok
+
+# %% ../nbs/01_models.ipynb #addc945b
+@functools.lru_cache(maxsize=None)
+def bf16_is_faster(min_speedup: float = 1.5, size: int = 1024) -> bool:
+    "Whether this machine multiplies bfloat16 matrices at least `min_speedup` times as fast as float32 ones (measured once)."
+    x, w = torch.randn(256, size), torch.randn(size, 4 * size)
+    def best(a, b):
+        a @ b                                                    # warm-up: kernels are picked on first use
+        times = []
+        for _ in range(5):
+            t = time.perf_counter(); a @ b; times.append(time.perf_counter() - t)
+        return min(times)
+    return best(x, w) >= min_speedup * best(x.bfloat16(), w.bfloat16())
+
+def resolve_dtype(dtype: str) -> str:
+    "'float32' or 'bfloat16' as given, or for 'auto' whichever `bf16_is_faster` says; a clear error for anything else."
+    if dtype == "auto": return "bfloat16" if bf16_is_faster() else "float32"
+    if dtype not in ("float32", "bfloat16"): raise ValueError(f"unknown dtype {dtype!r}; expected 'float32', 'bfloat16' or 'auto'")
+    return dtype
+
 
 # %% ../nbs/01_models.ipynb #1b3299eb
 def fingerprint(model) -> str:

@@ -19,7 +19,7 @@ from transformers import get_scheduler
 from .chat import IGNORE_INDEX, collate, encode_pair, encode_text
 from .core import set_seed
 from .delta import Mask
-from .models import output_logits
+from .models import output_logits, resolve_dtype
 
 # %% ../nbs/09_train.ipynb #8809434c
 @dataclass
@@ -42,7 +42,9 @@ class TrainConfig:
     lora_targets: tuple = ("q_proj", "k_proj", "v_proj", "o_proj")
     system: Optional[str] = None          # system prompt in every training example
     seed: int = 0
-    dtype: str = field(default="float32", metadata={"keyed_if_set": True})   # 'bfloat16': forward and backward under bf16 autocast (weights and optimizer stay float32)
+    dtype: str = field(default="float32", metadata={"keyed_if_set": True})   # 'bfloat16': forward and backward under bf16 autocast (weights and optimizer stay float32); 'auto': `resolve_dtype`
+
+    def __post_init__(self): self.dtype = resolve_dtype(self.dtype)
 
 # %% ../nbs/09_train.ipynb #df9649b4
 def response_loss(model, batch: dict, per_example: bool = False) -> torch.Tensor:
@@ -89,7 +91,6 @@ def sft(model, tok, pairs: pd.DataFrame, cfg: TrainConfig = None, frozen: dict =
     sched = get_scheduler(cfg.schedule, opt, num_warmup_steps=cfg.warmup_steps, num_training_steps=steps)
     order, log, t0 = [], [], time.time()
     net.train()
-    if cfg.dtype not in ("float32", "bfloat16"): raise ValueError(f"unknown training dtype {cfg.dtype!r}; expected 'float32' or 'bfloat16'")
     amp = (lambda: torch.autocast(model.device.type, dtype=torch.bfloat16)) if cfg.dtype == "bfloat16" else contextlib.nullcontext
     bar = tqdm(range(steps), desc=f"sft ({cfg.method}, {len(examples)} pairs)", disable=not progress)
     for step in bar:
