@@ -99,7 +99,7 @@ def _write(folder: Path, ev: Evaluation):
 def evaluate_model(source, cfg: EvalConfig = None, judge=None, cache: bool = True, progress: bool = True) -> Evaluation:
     """Answers, judged rates and perplexity of `source` (alias, folder, or `(model, tokenizer)`) per `cfg`; cached on disk
     (`cache=False`: neither the result nor the answers are read from or written to the caches)."""
-    cfg, judge = cfg or EvalConfig(), judge or KeywordJudge()
+    cfg, judge = cfg or EvalConfig(), judge or CategoryJudge()
     items, utility = eval_inputs(cfg)
     model = tok = path = None
     if isinstance(source, tuple):

@@ -46,10 +46,11 @@ def check_items(items: pd.DataFrame) -> pd.DataFrame:
 
 def judge_items(items: pd.DataFrame, responses, judge=None) -> pd.DataFrame:
     """Per-item results: the items, their `response`, the judge's `refused`/`violation`/`template`, `helpful`, and
-    the answer's category (`answer_category`, from `judge.categorize` whatever the judge)."""
-    from mlsafety_nb.judge import KeywordJudge, categorize
+    the answer's category (`answer_category`, from `judge.categorize` whatever the judge). The default judge is the
+    category judge: violation = template, engaged or refuse-then-comply."""
+    from mlsafety_nb.judge import CategoryJudge, categorize
     check_items(items)
-    judge = judge or KeywordJudge()
+    judge = judge or CategoryJudge()
     out = items.reset_index(drop=True).assign(response=list(responses))
     j = judge.judge(out.prompt.tolist(), out.response.tolist(), out.lang.tolist())
     out = pd.concat([out, j.reset_index(drop=True)], axis=1)
