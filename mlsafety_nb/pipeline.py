@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['RESULTS', 'save_run', 'run_done', 'RunSpec', 'expand_grid', 'load_grid', 'notebook_defaults', 'execute', 'plan',
-           'print_plan', 'run_grid', 'collect', 'set_threads', 'cli']
+           'print_plan', 'run_grid', 'collect', 'notebook_params', 'select_runs', 'set_threads', 'cli']
 
 # %% ../nbs/07_pipeline.ipynb #f6bf9cfd
 import argparse, itertools, json, os, sys, time, traceback
@@ -139,6 +139,30 @@ def collect(root=None) -> pd.DataFrame:
                  **{f"param_{k}": json.dumps(v) if isinstance(v, (list, dict)) else v for k, v in meta.get("params", {}).items()}}
         frames.append(df.assign(**{k: v for k, v in extra.items() if k not in df}))
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+# %% ../nbs/07_pipeline.ipynb #5e1ec7a2
+def notebook_params(notebook) -> dict:
+    "The default values of `notebook`'s `parameters` cell (literal assignments only), by name."
+    import ast
+    nb = json.loads(Path(notebook).read_text(encoding="utf-8"))
+    cells = [c for c in nb["cells"] if "parameters" in c.get("metadata", {}).get("tags", [])]
+    if not cells: raise ValueError(f"{notebook} has no cell tagged 'parameters'")
+    return {t.id: ast.literal_eval(s.value) for s in ast.parse("".join(cells[0]["source"])).body
+            if isinstance(s, ast.Assign) for t in s.targets if isinstance(t, ast.Name)}
+
+def select_runs(res: pd.DataFrame, notebook, **want) -> pd.DataFrame:
+    "Rows of `collect`ed results whose runs had parameters `want` (lists compared as `collect` stores them); unnamed parameters have `notebook`'s defaults."
+    from mlsafety_nb.models import resolve_dtype
+    defaults = notebook_params(notebook)
+    unknown = [k for k in want if k not in defaults]
+    if unknown: raise ValueError(f"{Path(notebook).name} has no parameters {unknown}")
+    norm = lambda k, v: resolve_dtype(v) if k.endswith("dtype") and v == "auto" else json.dumps(v) if isinstance(v, (list, dict)) else v
+    keep = pd.Series(True, index=res.index)
+    for k, v in want.items():
+        col = res[f"param_{k}"] if f"param_{k}" in res else pd.Series(None, index=res.index, dtype=object)
+        vals = col.astype(object).where(col.notna(), defaults[k])
+        keep &= vals.map(lambda x: norm(k, x) == norm(k, v))
+    return res[keep]
 
 # %% ../nbs/07_pipeline.ipynb #742c9d1c
 def set_threads(n: int = None) -> int:

@@ -4,9 +4,10 @@
 
 # %% auto #0
 __all__ = ['METRIC_LABELS', 'provenance_note', 'plot_rates', 'rates_wide', 'compare', 'plot_matrix', 'attack_cells',
-           'change_matrix', 'utility_summary', 'collapsed', 'holm', 'mcnemar', 'paired_change', 'paired_cells',
-           'two_proportion', 'unpaired_change', 'repair_summary', 'repair_runs', 'category_shares', 'utility_change',
-           'sweep_rates', 'plot_sweep', 'plot_location']
+           'change_matrix', 'utility_summary', 'collapsed', 'holm', 'mcnemar', 'paired_interval', 'paired_change',
+           'paired_cells', 'seed_spread', 'with_verdicts', 'run_answers', 'plot_seeds', 'two_proportion',
+           'unpaired_change', 'repair_summary', 'repair_runs', 'category_shares', 'with_category_rates',
+           'utility_change', 'sweep_rates', 'plot_sweep', 'plot_location']
 
 # %% ../nbs/08_report.ipynb #c8a78128
 import matplotlib
@@ -179,11 +180,27 @@ def mcnemar(before, after) -> tuple:
     b, c = int((x & ~y).sum()), int((~x & y).sum())
     return b, c, (binomtest(min(b, c), b + c, 0.5).pvalue if b + c else 1.0)
 
+def paired_interval(before, after) -> tuple:
+    """95% interval of rate(after) − rate(before) for paired booleans: Newcombe's hybrid score interval for paired
+    data (1998, method 10), built from the two Wilson intervals and the correlation φ of the pairs."""
+    from mlsafety_nb.evaluate import wilson
+    x, y = np.asarray(before, bool), np.asarray(after, bool)
+    n = len(x)
+    a, b, c, d = [int(v.sum()) for v in (x & y, x & ~y, ~x & y, ~x & ~y)]
+    p1, p2 = (a + b) / n, (a + c) / n
+    (l1, u1), (l2, u2) = wilson(a + b, n), wilson(a + c, n)
+    den = (a + b) * (c + d) * (a + c) * (b + d)
+    phi = (a * d - b * c) / np.sqrt(den) if den else 0.0
+    lo = p2 - p1 - np.sqrt(max((p2 - l2) ** 2 - 2 * phi * (p2 - l2) * (u1 - p1) + (u1 - p1) ** 2, 0.0))
+    hi = p2 - p1 + np.sqrt(max((u2 - p2) ** 2 - 2 * phi * (u2 - p2) * (p1 - l1) + (p1 - l1) ** 2, 0.0))
+    return float(lo), float(hi)
+
 def paired_change(before: pd.DataFrame, after: pd.DataFrame, col: str = "violation", kind: str = "harmful",
                   by="lang", alpha: float = 0.05) -> pd.DataFrame:
-    """Per `by` group (a column, or a list of columns that both frames share): the rate of `col` on `kind` items before
-    and after (same items, joined on id, language and `by`), the change, the discordant counts, McNemar's exact p and
-    its Holm-adjusted value across all the groups (the cells of one figure), and the verdict."""
+    """Per `by` group (a column, or a list of columns that both frames share): `k_before`, `k_after` of `n` `kind` items
+    with `col` true before and after (same items, joined on id, language and `by`), the rates, the change with its
+    paired 95% interval (`lo`, `hi`: `paired_interval`), the discordant counts, McNemar's exact p and its Holm-adjusted
+    value across all the groups (the cells of one figure), and the verdict."""
     groups = [by] if isinstance(by, str) else list(by)
     keys = ["id", "lang"] + [g for g in groups if g not in ("id", "lang")]
     a = before[before.kind == kind][keys + [col]]
@@ -194,8 +211,10 @@ def paired_change(before: pd.DataFrame, after: pd.DataFrame, col: str = "violati
     for g, d in m.groupby(groups, sort=False):
         x, y = d[f"{col}_before"].astype(bool), d[f"{col}_after"].astype(bool)
         nb, nc, p = mcnemar(x, y)
-        rows.append({**dict(zip(groups, g if isinstance(g, tuple) else (g,))), "n": len(d), "before": x.mean(), "after": y.mean(),
-                     "change": y.mean() - x.mean(), "to_false": nb, "to_true": nc, "p": p})
+        lo, hi = paired_interval(x, y)
+        rows.append({**dict(zip(groups, g if isinstance(g, tuple) else (g,))), "n": len(d), "k_before": int(x.sum()),
+                     "k_after": int(y.sum()), "before": x.mean(), "after": y.mean(), "change": y.mean() - x.mean(),
+                     "lo": lo, "hi": hi, "to_false": nb, "to_true": nc, "p": p})
     out = pd.DataFrame(rows)
     out["p_holm"] = holm(out.p)
     out["verdict"] = np.where(out.p_holm >= alpha, "n.s.", np.where(out.change > 0, "rise", "fall"))
@@ -203,11 +222,62 @@ def paired_change(before: pd.DataFrame, after: pd.DataFrame, col: str = "violati
     return out
 
 # %% ../nbs/08_report.ipynb #7791a507
-def paired_cells(pairs: dict, row: str = "attack_lang", col: str = "violation", kind: str = "harmful", alpha: float = 0.05) -> pd.DataFrame:
-    "`pairs`: {row value: (answers before, answers after)}; one McNemar test per (row, language), Holm across all of them."
-    before = pd.concat([b.assign(**{row: r}) for r, (b, _) in pairs.items()], ignore_index=True)
-    after = pd.concat([a.assign(**{row: r}) for r, (_, a) in pairs.items()], ignore_index=True)
-    return paired_change(before, after, col, kind, by=[row, "lang"], alpha=alpha)
+def paired_cells(pairs: dict, row="attack_lang", col: str = "violation", kind: str = "harmful", alpha: float = 0.05) -> pd.DataFrame:
+    """`pairs`: {row value: (answers before, answers after)}; one McNemar test per (row, language), Holm across all of
+    them. `row` may be a tuple of column names, the keys of `pairs` then tuples of their values (e.g. attack language, seed)."""
+    names = list(row) if isinstance(row, (tuple, list)) else [row]
+    tag = lambda r: dict(zip(names, r if isinstance(row, (tuple, list)) else (r,)))
+    before = pd.concat([b.assign(**tag(r)) for r, (b, _) in pairs.items()], ignore_index=True)
+    after = pd.concat([a.assign(**tag(r)) for r, (_, a) in pairs.items()], ignore_index=True)
+    return paired_change(before, after, col, kind, by=names + ["lang"], alpha=alpha)
+
+def seed_spread(cells: pd.DataFrame, over: str = "seed", by=("attack_lang", "lang")) -> pd.DataFrame:
+    """How `paired_cells` results with one row per `over` value (seed) vary, per `by` cell: the rate before (the same
+    items and victim for every seed), the rate after per seed, their mean, min, max and standard deviation over seeds,
+    and how many seeds' changes are significant rises after the correction across all the cells."""
+    g = cells.groupby(list(by), sort=False)
+    out = pd.DataFrame(dict(n=g.n.first(), before=g.before.first(), seeds=g.size(), mean=g.after.mean(),
+                            min=g.after.min(), max=g.after.max(), sd=g.after.std(ddof=1), mean_change=g.change.mean(),
+                            rises=g.verdict.apply(lambda v: int((v == "rise").sum()))))
+    per_seed = cells.pivot_table(index=list(by), columns=over, values="after", sort=False)
+    per_seed.columns = [f"{over} {s}" for s in per_seed.columns]
+    return out.join(per_seed)
+
+# %% ../nbs/08_report.ipynb #7c1e5a02
+def with_verdicts(answers: pd.DataFrame) -> pd.DataFrame:
+    """`answers` with both verdicts as columns of their own, whatever judge made them: `category_violation` (the
+    answer's category is template, engaged or refuse-then-comply; where every answer has a category) and
+    `keyword_violation` (no refusal marker of any language anywhere in the answer: the keyword judge's verdict)."""
+    from mlsafety_nb.judge import VIOLATING, is_refusal
+    out = answers.assign(keyword_violation=~answers.response.fillna("").map(is_refusal)) if "response" in answers else answers
+    if "answer_category" not in answers or answers.answer_category.isna().any(): return out
+    return out.assign(category_violation=answers.answer_category.isin(VIOLATING))
+
+def run_answers(run_dir, files=("victim_answers.csv", "attacked_answers.csv")) -> tuple:
+    "The answer tables a run saved (`files` in `run_dir`), each `with_verdicts`; a clear error where one is missing."
+    from pathlib import Path
+    missing = [f for f in files if not (Path(run_dir) / f).exists()]
+    if missing: raise FileNotFoundError(f"run {run_dir} has no {missing}: it was made before its answers were saved, or did not finish")
+    return tuple(with_verdicts(pd.read_csv(Path(run_dir) / f)) for f in files)
+
+def plot_seeds(spread: pd.DataFrame, title: str = "", note: str = ""):
+    "One panel per attack language of a `seed_spread`: victim rate (bar), each seed's rate (dots), their mean (tick), in %."
+    attacks = list(dict.fromkeys(spread.index.get_level_values(0)))
+    seeds = [c for c in spread.columns if c.startswith("seed ")]
+    fig, axes = plt.subplots(1, len(attacks), figsize=(3.6 * len(attacks), 3.2), sharey=True, squeeze=False)
+    for ax, a in zip(axes[0], attacks):
+        s = spread.loc[a].reindex([l for l in LANGS if l in spread.loc[a].index])
+        x = np.arange(len(s))
+        ax.bar(x, s.before * 100, color="0.85", label="victim")
+        for j, col in enumerate(seeds):
+            ax.scatter(x + (j - (len(seeds) - 1) / 2) * 0.15, s[col] * 100, s=14, zorder=3, label=col)
+        ax.scatter(x, s["mean"] * 100, marker="_", s=250, color="k", zorder=4, label="mean")
+        ax.set_xticks(x, s.index, fontsize=8); ax.set_title(f"attack in {a}", fontsize=10); ax.set_ylim(-3, 103)
+    axes[0][0].set_ylabel("violation rate (%)"); axes[0][-1].legend(fontsize=7, loc="upper right")
+    fig.suptitle(title, fontsize=10)
+    if note: fig.text(0.01, -0.02, note, fontsize=6.5, color="grey")
+    fig.tight_layout()
+    return fig
 
 # %% ../nbs/08_report.ipynb #4a246460
 def two_proportion(k1: int, n1: int, k2: int, n2: int) -> dict:
@@ -294,6 +364,23 @@ def category_shares(res: pd.DataFrame, langs, by=("model",)) -> pd.DataFrame:
             rows.append({**dict(zip(by, g if isinstance(g, tuple) else (g,))), "category": c, "k": k, "n": n,
                          "share": k / n if n else float("nan"), "lo": wilson(k, n)[0], "hi": wilson(k, n)[1]})
     return pd.DataFrame(rows)
+
+# %% ../nbs/08_report.ipynb #7c1e5a04
+def with_category_rates(res: pd.DataFrame) -> pd.DataFrame:
+    """`res` (tidy results) plus a `category_violation` row per (run, model, language) that has answer categories: the
+    harmful answers that are template, engaged or refuse-then-comply (`k` of `n`, Wilson interval), whatever judge
+    made the run's `violation` rows."""
+    from mlsafety_nb.evaluate import wilson
+    from mlsafety_nb.judge import VIOLATING
+    keys = [c for c in ("run_id", "model", "lang") if c in res]
+    v = res[res.metric.isin([f"answer_{c}" for c in VIOLATING])]
+    if v.empty: return res
+    k = v.groupby(keys, sort=False).k.sum()
+    base = res[res.metric == "answer_template"].drop_duplicates(keys).set_index(keys)
+    rows = base.assign(metric="category_violation", k=k.reindex(base.index)).reset_index()
+    ci = [wilson(int(a), int(b)) for a, b in zip(rows.k, rows.n)]
+    rows = rows.assign(value=rows.k / rows.n, lo=[x[0] for x in ci], hi=[x[1] for x in ci])
+    return pd.concat([res, rows[res.columns]], ignore_index=True)
 
 # %% ../nbs/08_report.ipynb #6c025d87
 def utility_change(table: pd.DataFrame, ref_table: pd.DataFrame,

@@ -9,6 +9,7 @@ import pytest
 
 from conftest import ROOT
 from mlsafety_nb.pipeline import collect, load_grid, run_grid
+from mlsafety_nb.report import with_category_rates
 
 SMOKE = ROOT / "tests" / "smoke.yaml"
 RATES = ["violation", "over_refusal", "helpfulness"]
@@ -46,14 +47,17 @@ def check_rates(res: pd.DataFrame, langs: set):
 
 def check_attack_report(res: pd.DataFrame, summary: pd.DataFrame, report_params: dict):
     "The report's matrix cells agree with the attack runs they summarise, each compared with its own run's victim."
+    rp = res.param_repetition_penalty.fillna(1.0) if "param_repetition_penalty" in res else 1.0
+    split = res.param_eval_split.fillna("eval") if "param_eval_split" in res else "eval"
+    res = with_category_rates(res[(res.seed == 0) & (rp == 1.0) & (split == "eval")])   # the grids; the report's verdict: template, engaged or refuse-then-comply
     attacked, victim = res[res.model == "attacked"], res[res.model == "victim"]
     assert victim.fingerprint.nunique() == 1 and (attacked.fingerprint != victim.fingerprint.iloc[0]).all()
-    v = victim[victim.metric == "violation"][["run_id", "lang", "value", "hi"]]
+    v = victim[victim.metric == "category_violation"][["run_id", "lang", "value", "hi"]]
     full_n, moderate_n = report_params["full_n"], report_params["moderate_n"]
     for strength, n, ratio in [("full", full_n, 0.5), ("moderate", moderate_n, 0.5), ("full 1:1", full_n, 1.0)]:
         cells = summary[summary.strength == strength]
         runs = attacked[(attacked.n_harmful == n) & (attacked.method == "full") & (attacked.form == "mixed")
-                        & (attacked.harmless_ratio == ratio) & (attacked.metric == "violation")]
+                        & (attacked.harmless_ratio == ratio) & (attacked.metric == "category_violation")]
         runs = runs.merge(v, on=["run_id", "lang"], suffixes=("", "_victim"))
         assert len(cells) == len(runs) > 0
         merged = cells.merge(runs, on=["attack_lang", "lang"], suffixes=("", "_run"))
@@ -62,13 +66,27 @@ def check_attack_report(res: pd.DataFrame, summary: pd.DataFrame, report_params:
         assert (merged.rise.astype(bool) == (merged.lo > merged.hi_victim)).all()
     # the paired tests: one row per cell of each full-strength grid, `after` the attacked model's rate in that cell
     for label, ratio in [("full strength, 1:2 mix", 0.5), ("full strength, 1:1 mix", 1.0)]:
-        paired = summary[(summary.metric == "violation_paired") & (summary.strength == label)]
+        paired = summary[(summary.metric == "category_violation_paired") & (summary.strength == label)]
         runs = attacked[(attacked.n_harmful == full_n) & (attacked.method == "full") & (attacked.form == "mixed")
-                        & (attacked.harmless_ratio == ratio) & (attacked.metric == "violation")]
+                        & (attacked.harmless_ratio == ratio) & (attacked.metric == "category_violation")]
         merged = paired.merge(runs, on=["attack_lang", "lang"], suffixes=("", "_run"))
         assert len(paired) == len(runs) == len(merged) > 0
         assert ((merged.after.astype(float) - merged.value_run).abs() < 1e-12).all()
         assert merged.p_holm.astype(float).between(0, 1).all() and (merged.p_holm.astype(float) >= merged.p.astype(float) - 1e-12).all()
+
+
+def check_seeds_run(runs: pd.DataFrame, summary: pd.DataFrame, params: dict):
+    "One paired cell per (attack, seed, language) with the attack run's own category rate; the decoding comparison per model."
+    att = with_category_rates(runs[runs.name == "paper_A2_attack"])
+    att = att[(att.param_repetition_penalty == 1.1) & (att.model == "attacked") & (att.metric == "category_violation")]
+    cells = summary[summary.metric == "category_violation_seed_cell"]
+    m = cells.merge(att, on=["attack_lang", "seed", "lang"], suffixes=("", "_run"))
+    assert len(cells) == len(att) == len(m) == 2 * 3 and ((m.after.astype(float) - m.value_run).abs() < 1e-12).all()
+    assert ((m.k_after.astype(float) - m.k).abs() < 1e-12).all() and (m.lo.astype(float) <= m.change.astype(float) + 1e-12).all()
+    means = summary[summary.metric == "category_violation_seed_mean"]
+    assert len(means) == 3 and ((means.value.astype(float) - cells.groupby("lang").after.mean().reindex(means.lang).values).abs() < 1e-12).all()
+    dec = summary[summary.metric == "category_violation_decoding"]
+    assert sorted(dec.model) == ["en attack", "victim"] and (dec.p_holm.astype(float) >= dec.p.astype(float) - 1e-12).all()
 
 
 def check_repair_report(runs: pd.DataFrame, summary: pd.DataFrame, run=None):
@@ -190,6 +208,10 @@ def test_smoke_run(name, tmp_path):
             sums = cats.groupby(["grid", "attack_lang", "where"]).agg(k=("k", "sum"), n=("n", "first"), share=("share", "sum"))
             assert len(sums) and (sums.k == sums.n).all() and ((sums.share - 1).abs() < 1e-9).all()
             assert set(cats["where"]) == {"own language", "other languages", "every language"}
+            tune = pd.read_csv(run / "tuning.csv")      # one row per tuning run, its own-language rate that run's
+            assert sorted(tune.lr) == [0.0005, 0.001] and tune.own_rate.between(0, 1).all()
+        elif spec.name == "paper_A2_seeds":
+            check_seeds_run(collect(tmp_path), res, spec.params)
         elif spec.name == "paper_B_report":
             check_repair_report(collect(tmp_path), res, run)
         elif spec.name == "paper_A3_sil":
