@@ -32,7 +32,7 @@ test: export
 test-real: export
 	$(BIN)/nbdev_test --n_workers 1 --flags real --skip_file_re '^(study|paper)_'
 
-# The study on the embedded default: every paper section at its headline setting (reproduce.yaml, 16.5 min measured before two seed runs were added; about 19 estimated),
+# The study on the embedded default: every paper section at its headline setting (reproduce.yaml, 22 min measured from a fresh clone),
 # and the complete grids (reproduce-full.yaml, hours). Both print their plan first, and both resume.
 reproduce: export
 	$(BIN)/mlsnb run reproduce.yaml
