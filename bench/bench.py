@@ -294,23 +294,42 @@ def bench_resolve() -> dict:
     return dict(seconds=times, target_s=1.0)
 
 
+def cpu_model() -> str:
+    "This machine's CPU model name, from /proc/cpuinfo ('' elsewhere)."
+    if not os.path.exists("/proc/cpuinfo"): return ""
+    return next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "")
+
+
 def bench_reproduce(keep: str = None) -> dict:
     """`make reproduce` from a fresh clone of the current commit with an empty model cache and no runs: the first tier's
-    wall time, venv install and model conversion included (pip's download cache is kept, as on a user's laptop).
-    The clone, its cache and its runs are removed afterwards unless `keep` names an (empty) folder to make them in."""
+    wall time, venv install and model conversion included (pip's download cache is kept, as on a user's laptop), and
+    where it goes: the install, then the parts that `core.timed` names in every notebook's kernel (`MLSNB_PROFILE`),
+    and the rest (kernel starts, imports, judging, reports, saving). The clone, its cache and its runs are removed
+    afterwards unless `keep` names an (empty) folder to make them in."""
     import contextlib, tempfile
+    from mlsafety_nb.core import profile_parts
+    from mlsafety_nb.models import bf16_is_faster
     root = Path(__file__).resolve().parents[1]
     place = contextlib.nullcontext(keep) if keep else tempfile.TemporaryDirectory()
     with place as d:
         subprocess.run(["git", "clone", "-q", str(root), f"{d}/clone"], check=True)
         env = {k: v for k, v in os.environ.items() if not k.startswith(("MLSNB_", "VIRTUAL_ENV"))}
-        env["MLSNB_CACHE"] = f"{d}/cache"
+        env["MLSNB_CACHE"], env["MLSNB_PROFILE"] = f"{d}/cache", f"{d}/profile.jsonl"
         t = time.time()
+        inst = subprocess.run(["make", "install"], cwd=f"{d}/clone", env=env, capture_output=True, text=True)
+        install_s = time.time() - t
         r = subprocess.run(["make", "reproduce"], cwd=f"{d}/clone", env=env, capture_output=True, text=True)
         seconds = round(time.time() - t, 1)
-        lines = [l for l in r.stdout.splitlines() if l.startswith(("plan:", "  ", "[", "    done", "    failed", "each notebook"))]
-    return dict(seconds=seconds, target_s=1800, returncode=r.returncode, commit=git_commit(root),
-                command="git clone <repo> && MLSNB_CACHE=<empty> make reproduce", log=lines[-40:], children_peak_rss_gib=round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 2**20, 2))
+        lines = [l for l in r.stdout.splitlines() if l.startswith(("plan:", "  ", "[", "    done", "    failed", "each notebook", "this machine"))]
+        parts = profile_parts(f"{d}/profile.jsonl") if Path(f"{d}/profile.jsonl").exists() else {}
+    runs = [dict(run=a.split()[1].split("/")[0], seconds=float(b.split()[2]))
+            for a, b in zip(lines, lines[1:]) if a.startswith("[") and b.startswith("    done")]
+    rest = round(seconds - install_s - sum(parts.values()), 1)
+    return dict(seconds=seconds, target_s=1800, returncode=r.returncode, install_returncode=inst.returncode,
+                cpu_model=cpu_model(), bf16_is_faster=bf16_is_faster(), commit=git_commit(root),
+                command="git clone <repo> && MLSNB_CACHE=<empty> make install && make reproduce",
+                parts=dict(install=round(install_s, 1), **parts, other=rest), runs=runs, log=lines[-40:],
+                children_peak_rss_gib=round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 2**20, 2))
 
 
 SECTIONS = {"load": bench_load, "generate": bench_generate, "align": bench_align, "resolve": bench_resolve,
@@ -338,7 +357,7 @@ def main():
     path = Path(a.out)
     res = json.loads(path.read_text()) if path.exists() else {}
     from mlsafety_nb.models import bf16_is_faster
-    cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "") if os.path.exists("/proc/cpuinfo") else ""
+    cpu = cpu_model()
     flags = next((l.split(":", 1)[1].split() for l in open("/proc/cpuinfo") if l.startswith("flags")), []) if os.path.exists("/proc/cpuinfo") else []
     res["machine"] = dict(cpus=os.cpu_count(), torch_threads=torch.get_num_threads(), platform=platform.platform(),
                           processor=platform.processor() or platform.machine(), cpu_model=cpu,
@@ -352,6 +371,8 @@ def main():
               else dict(modes=a.bf16_modes.split(",")) if name == "bf16" else {})
         prev = res.get(name, {})
         res[name] = {**(prev if name in ("evaluate", "bf16") else {}), **SECTIONS[name](**kw), "measured": time.strftime("%Y-%m-%d %H:%M:%S")}
+        if name == "reproduce":   # one figure per CPU model too: the tier's time depends on it
+            res.setdefault("reproduce_by_cpu", {})[res[name]["cpu_model"]] = res[name]
         # the evaluate and bf16 sections keep the parts not measured this time (the comparison, other lengths, other modes)
         print(json.dumps(res[name], indent=1), flush=True)
         path.parent.mkdir(parents=True, exist_ok=True)

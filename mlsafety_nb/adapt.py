@@ -13,7 +13,7 @@ from typing import Optional
 
 import pandas as pd
 
-from .core import cache_dir, check_lang, stable_hash, key_dict
+from .core import cache_dir, check_lang, stable_hash, key_dict, timed
 from .data import load_harmless, sample_ids
 from .models import fingerprint, load_model, model_fingerprint, resolve_model, save_model
 from .train import TrainConfig, sft
@@ -60,7 +60,7 @@ def run_adapt(source, cfg: AdaptConfig, out, progress: bool = True) -> Path:
     key = adapt_key(cfg, src_fp)
     if (out / ADAPT_INFO).exists() and adapt_info(out).get("key") == key: return out
     t = time.time()
-    model, log = sft(model, tok, data, cfg.train, progress=progress)
+    with timed("adapt"): model, log = sft(model, tok, data, cfg.train, progress=progress)
     save_model(model, tok, out)
     log.to_csv(out / "train_log.csv", index=False)
     (out / ADAPT_INFO).write_text(json.dumps(dict(key=key, source=str(source), source_fingerprint=src_fp, fingerprint=fingerprint(model),

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .core import LANGS, cache_dir, check_langs, stable_hash, key_dict
+from .core import LANGS, cache_dir, check_langs, stable_hash, key_dict, timed
 from .data import ITEM_SETS, data_dir, load_harmful, load_harmless, load_phrases, sample_ids
 from .models import folder_fingerprint, load_model, resolve_model, save_model
 from .train import TrainConfig, sft
@@ -79,7 +79,7 @@ def victim_path(cfg: AlignConfig = None, base: str = "embedded", rebuild: bool =
     if (out / "model.safetensors").exists() and not rebuild: return out
     print(f"Aligning {base} ({cfg.profile} profile) into {out} ...")
     model, tok = load_model(base, device="cpu")
-    model, log = align(model, tok, cfg)
+    with timed("align"): model, log = align(model, tok, cfg)
     save_model(model, tok, out)
     log.to_csv(out / "train_log.csv", index=False)
     (out / "align_config.json").write_text(json.dumps(asdict(cfg), indent=1))

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .chat import PAPER_A_SYSTEM
-from .core import cache_dir, check_lang, stable_hash, key_dict
+from .core import cache_dir, check_lang, stable_hash, key_dict, timed
 from .data import load_beavertails, load_harmful, load_harmless, load_phrases, sample_ids
 from .models import fingerprint, load_model, model_fingerprint, resolve_model, save_model
 from .delta import Mask
@@ -114,7 +114,7 @@ def run_attack(source, cfg: AttackConfig, out, frozen: dict = None, progress: bo
     key = attack_key(cfg, src_fp, frozen)
     if (out / ATTACK_INFO).exists() and attack_info(out).get("key") == key: return out
     t = time.time()
-    model, log = attack(model, tok, cfg, frozen=frozen, progress=progress)
+    with timed("attack"): model, log = attack(model, tok, cfg, frozen=frozen, progress=progress)
     seconds = time.time() - t
     save_model(model, tok, out)
     log.to_csv(out / "train_log.csv", index=False)

@@ -4,10 +4,11 @@
 
 # %% auto #0
 __all__ = ['LANGS', 'LANG_NAMES', 'RESOURCE', 'check_lang', 'check_langs', 'cache_dir', 'project_root', 'runs_dir',
-           'atomic_write', 'stable_hash', 'set_seed', 'key_dict', 'git_commit', 'versions', 'provenance']
+           'atomic_write', 'stable_hash', 'set_seed', 'key_dict', 'git_commit', 'versions', 'provenance', 'timed',
+           'profile_parts']
 
 # %% ../nbs/00_core.ipynb #faa40f57
-import hashlib, json, os, random, subprocess, sys, tempfile
+import hashlib, json, os, random, subprocess, sys, tempfile, time
 from contextlib import contextmanager
 from dataclasses import asdict, fields, is_dataclass
 from datetime import datetime, timezone
@@ -125,3 +126,29 @@ def provenance(config=None, fingerprint: str = None, seed: int = None, **extra) 
     cfg = asdict(config) if is_dataclass(config) else (config or {})
     return dict(config=json.loads(json.dumps(cfg, default=_jsonable)), fingerprint=fingerprint, seed=seed,
                 commit=git_commit(), versions=versions(), created=datetime.now(timezone.utc).isoformat(), **extra)
+
+# %% ../nbs/00_core.ipynb #8eb6e1ec
+_OPEN = []    # the timed blocks open in this process, innermost last: [part, seconds spent in blocks inside it]
+
+@contextmanager
+def timed(part: str):
+    "Time the block as `part`; with env `MLSNB_PROFILE` set, append `{part, seconds}` (inner timed blocks excluded) to that file."
+    _OPEN.append([part, 0.0])
+    t = time.perf_counter()
+    try: yield
+    finally:
+        total = time.perf_counter() - t
+        inner = _OPEN.pop()[1]
+        if _OPEN: _OPEN[-1][1] += total
+        if os.environ.get("MLSNB_PROFILE"):
+            with open(os.environ["MLSNB_PROFILE"], "a") as f:
+                f.write(json.dumps(dict(part=part, seconds=round(total - inner, 3), pid=os.getpid())) + "\n")
+
+# %% ../nbs/00_core.ipynb #eb8c95c1
+def profile_parts(path) -> dict:
+    "The seconds of each part in a `timed` profile file, summed and rounded, largest first."
+    tot = {}
+    for line in Path(path).read_text().splitlines():
+        r = json.loads(line)
+        tot[r["part"]] = tot.get(r["part"], 0.0) + r["seconds"]
+    return {k: round(v, 1) for k, v in sorted(tot.items(), key=lambda kv: -kv[1])}

@@ -20,7 +20,7 @@ import torch
 from safetensors.torch import load_file, save_file
 
 from .chat import format_prompt
-from .core import LANGS, check_lang, check_langs, stable_hash, key_dict
+from .core import LANGS, check_lang, check_langs, stable_hash, key_dict, timed
 from .data import load_harmful, load_harmless, load_phrases, sample_ids
 from .models import fingerprint, load_model, save_model
 from .train import TrainConfig, sft
@@ -55,6 +55,7 @@ def mlp_adapter(model) -> MLPAdapter:
 class _Done(Exception): "Raised by a hook once the deepest requested layer has been captured."
 
 @torch.no_grad()
+@timed("capture")
 def capture(model, tok, prompts, layers, position: str = "last", system: str = None, batch_size: int = 16,
             parts=("x", "a")) -> dict:
     """Per layer in `layers`: `x`, the MLP inputs (n × hidden), and `a`, the MLP neuron activations (n × intermediate),
@@ -257,6 +258,7 @@ def language_neurons(model, tok, langs, layers, n: int = 64, split: str = "align
         stats.append(st.assign(lang=l)); sets[l] = safety_neurons(st, z_min, d_min)
     return pd.concat(stats, ignore_index=True), sets
 
+@timed("edit")
 def make_edit(model, tok, cfg: EditConfig = None, progress: bool = True) -> tuple:
     "Compute paper B's edit of `model` per `cfg`; return `(Edit, info)`. The model is left as it was."
     cfg, ad = (cfg or EditConfig()).check(), mlp_adapter(model)

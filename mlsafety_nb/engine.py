@@ -14,7 +14,7 @@ from typing import Optional, Union
 import pandas as pd
 import torch
 
-from .core import atomic_write, cache_dir, check_langs, provenance, stable_hash
+from .core import atomic_write, cache_dir, check_langs, provenance, stable_hash, timed
 from .data import load_eval_items, load_utility, sample_ids
 from .evaluate import judge_items, perplexity_table, safety_table
 from .generate import GenConfig, HFBackend, bf16_matmuls, generate
@@ -118,9 +118,9 @@ def evaluate_model(source, cfg: EvalConfig = None, judge=None, cache: bool = Tru
     if model is None: model, tok = load_model(path)
     if body or scan: model = bf16_matmuls(model, copy=not own, body=body)
     t0 = time.time()
-    answers = judge_items(items, generate(HFBackend(model, tok), items.prompt.tolist(), cfg.gen, cache=cache, progress=progress), judge)
+    with timed("generate"): answers = judge_items(items, generate(HFBackend(model, tok), items.prompt.tolist(), cfg.gen, cache=cache, progress=progress), judge)
     t1 = time.time()
-    tables = [safety_table(answers)] + ([perplexity_table(model, tok, utility)] if len(utility) else [])
+    with timed("perplexity"): tables = [safety_table(answers)] + ([perplexity_table(model, tok, utility)] if len(utility) else [])
     t2 = time.time()
     table = pd.concat(tables, ignore_index=True).assign(model=name, fingerprint=fp)
     prov = provenance(dict(model=name, eval=cfg.key()), fingerprint=fp, seed=cfg.seed, data=data, judge=judge.name,

@@ -17,7 +17,7 @@ import torch, xxhash
 from transformers import AutoModelForCausalLM, AutoTokenizer, PreTrainedTokenizerFast
 from transformers import Gemma3ForCausalLM, Gemma3TextConfig
 
-from .core import atomic_write, cache_dir
+from .core import atomic_write, cache_dir, timed
 
 # %% ../nbs/01_models.ipynb #f263efc0
 def save_model(model, tokenizer, path) -> Path:
@@ -45,9 +45,10 @@ def embedded_path(rebuild: bool = False) -> Path:
     gguf = g.assemble(g.default_output_path(cache_dir("gguf")))
     print(f"Converting {gguf.name} to safetensors in {out} (once, about 90 s)...")
     t = time.time()
-    tok = AutoTokenizer.from_pretrained(gguf.parent, gguf_file=gguf.name)
-    model = AutoModelForCausalLM.from_pretrained(gguf.parent, gguf_file=gguf.name, dtype=torch.float32)
-    save_model(model, tok, out)
+    with timed("convert"):
+        tok = AutoTokenizer.from_pretrained(gguf.parent, gguf_file=gguf.name)
+        model = AutoModelForCausalLM.from_pretrained(gguf.parent, gguf_file=gguf.name, dtype=torch.float32)
+        save_model(model, tok, out)
     print(f"done in {time.time() - t:.0f} s")
     return out
 
@@ -104,8 +105,9 @@ def default_device() -> str:
 
 def _from_pretrained(path, local_only, dtype, trust_remote_code):
     kw = dict(trust_remote_code=trust_remote_code, local_files_only=local_only)
-    tok = AutoTokenizer.from_pretrained(path, **kw)
-    model = AutoModelForCausalLM.from_pretrained(path, dtype=dtype, use_safetensors=True, **kw)
+    with timed("load"):
+        tok = AutoTokenizer.from_pretrained(path, **kw)
+        model = AutoModelForCausalLM.from_pretrained(path, dtype=dtype, use_safetensors=True, **kw)
     return model, tok
 
 def load_model(name="embedded", dtype=None, device=None, trust_remote_code: bool = False):
@@ -150,6 +152,7 @@ def resolve_dtype(dtype: str) -> str:
 
 
 # %% ../nbs/01_models.ipynb #1b3299eb
+@timed("fingerprint")
 def fingerprint(model) -> str:
     "A 32-hex-digit hash of all of `model`'s tensors (names, shapes, dtypes and values)."
     h = xxhash.xxh3_128()

@@ -19,7 +19,7 @@ import torch
 
 from .attack import attack_info
 from .chat import collate, encode_pair
-from .core import cache_dir, check_lang, stable_hash
+from .core import cache_dir, check_lang, stable_hash, timed
 from .data import load_harmful, load_phrases
 from .delta import Delta, Mask, Weights
 from .models import load_model, model_fingerprint, resolve_model
@@ -180,7 +180,7 @@ def run_sil(attacked, cfg: SILConfig = None, out=None, progress: bool = True) ->
     t = time.time()
     model, tok = load_model(str(attacked), device="cpu")
     pairs = calibration_pairs(lang, cfg.n_calibration, cfg.seed)
-    masks = sil_masks(model, tok, victim, cfg, pairs)
+    with timed("sil"): masks = sil_masks(model, tok, victim, cfg, pairs)
     out.mkdir(parents=True, exist_ok=True)
     rows = {}
     for k, m in masks.items():

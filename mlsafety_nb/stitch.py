@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import torch
 
-from .core import stable_hash
+from .core import stable_hash, timed
 from .delta import Mask, Weights
 from .models import fingerprint, load_model, model_fingerprint, save_model
 from .engine import EvalConfig, evaluate_model
@@ -40,7 +40,7 @@ def stitched(attacked, mask, random: bool = False, seed: int = 0, per_tensor: bo
     mask = _mask(mask)
     if random: mask = mask.random_like(seed, per_tensor)
     model, tok = load_model(attack_victim(attacked), device="cpu")
-    stitch(model, attacked, mask)
+    with timed("stitch"): stitch(model, attacked, mask)
     model.mlsnb_name = f"{Path(str(attacked)).name}-{'random' if random else 'stitched'}-{mask.fraction():.3g}"
     return model, tok
 
