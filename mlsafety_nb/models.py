@@ -59,17 +59,20 @@ def tiny_path(seed: int = 0) -> Path:
     if not (out / "model.safetensors").exists(): save_model(*tiny_model(seed), out)
     return out
 
-def _victim(profile: str = "hrl", item_set: str = "core"):
-    from mlsafety_nb.align import AlignConfig, victim_path   # imported lazily: align builds on this module
-    return victim_path(AlignConfig(profile=profile, item_set=item_set))
+def _victim(profile: str = "hrl", item_set: str = "core", dtype: str = "float32"):
+    from mlsafety_nb.align import victim_config, victim_path   # imported lazily: align builds on this module
+    return victim_path(victim_config(profile, item_set, dtype))
 
 # `embedded-victim` refuses in en, zh, it and vi only (paper B repairs its low-resource gap);
 # `embedded-victim-all` refuses in all ten languages (paper A attacks a model that is safe everywhere);
-# the `-rt` variants are aligned on the core and red-team align items together
+# the `-rt` variants are aligned on the core and red-team align items together; the `-auto` variants under bfloat16
+# autocast where this machine multiplies bfloat16 faster (`make reproduce`), else they are the float32 victims
 MODEL_REGISTRY: dict = {"embedded": embedded_path, "tiny": tiny_path, "embedded-victim": _victim,
                         "embedded-victim-all": lambda: _victim("all"),
                         "embedded-victim-rt": lambda: _victim("hrl", "core+redteam"),
-                        "embedded-victim-all-rt": lambda: _victim("all", "core+redteam")}
+                        "embedded-victim-all-rt": lambda: _victim("all", "core+redteam"),
+                        "embedded-victim-auto": lambda: _victim("hrl", dtype="auto"),
+                        "embedded-victim-all-auto": lambda: _victim("all", dtype="auto")}
 
 class ModelLoadError(OSError):
     "A model could not be found or loaded; the message says why and what to do."

@@ -4,10 +4,11 @@
 
 # %% auto #0
 __all__ = ['RESULTS', 'save_run', 'run_done', 'RunSpec', 'expand_grid', 'load_grid', 'notebook_defaults', 'execute', 'plan',
-           'print_plan', 'run_grid', 'collect', 'notebook_params', 'select_runs', 'set_threads', 'cli']
+           'print_plan', 'run_grid', 'collect', 'notebook_params', 'select_runs', 'cpu_name', 'probe_seconds',
+           'machine_speed', 'grid_reference', 'set_threads', 'cli']
 
 # %% ../nbs/07_pipeline.ipynb #f6bf9cfd
-import argparse, itertools, json, os, sys, time, traceback
+import argparse, contextlib, itertools, json, os, sys, time, traceback
 from dataclasses import dataclass, field
 from typing import Optional
 from pathlib import Path
@@ -40,7 +41,7 @@ class RunSpec:
     params: dict
     name: str
     always: bool = False    # run even when finished: for report notebooks, which summarise the runs before them
-    minutes: Optional[float] = None   # the measured wall time of one such run on the reference laptop, for the plan
+    minutes: Optional[float] = None   # the measured wall time of one such run on the grid's reference machine, for the plan
 
     @property
     def run_id(self) -> str:
@@ -101,20 +102,26 @@ def plan(runs: list, root=None) -> pd.DataFrame:
     return pd.DataFrame(dict(name=[s.name for s in runs], run_id=[s.run_id for s in runs], status=status,
                              minutes=[s.minutes for s in runs]))
 
-def print_plan(p: pd.DataFrame):
-    "One line per notebook (runs to do, estimated minutes), then the total."
-    todo = p[p.status != "done"]
+def print_plan(p: pd.DataFrame, speed: dict = None):
+    """One line per notebook (runs to do, estimated minutes), then the total: on the grid's reference machine, and, with
+    `speed` (from `machine_speed`), scaled to this one."""
+    todo, f = p[p.status != "done"], (speed or {}).get("factor", 1.0)
     print(f"plan: {len(p)} runs, {len(todo)} to run, {len(p) - len(todo)} finished (skipped)", flush=True)
     for name, g in todo.groupby("name", sort=False):
-        est = g.minutes.sum() if g.minutes.notna().all() else None
+        est = g.minutes.sum() * f if g.minutes.notna().all() else None
         print(f"  {name}: {len(g)} run(s)" + (f", about {est:.1f} min" if est is not None else ""), flush=True)
-    known = todo.minutes.notna()
-    print(f"  estimated total: about {todo.minutes.sum():.1f} min" + ("" if known.all() else f" (+ {(~known).sum()} runs without an estimate)")
-          + " on the reference laptop (2 cores); finished runs are skipped, so a killed run resumes", flush=True)
+    known, total = todo.minutes.notna(), todo.minutes.sum()
+    unknown = "" if known.all() else f" (+ {(~known).sum()} runs without an estimate)"
+    if speed:
+        print(f"  estimated total: about {total * f:.1f} min on this machine{unknown}: {total:.1f} min measured on "
+              f"{speed['reference_cpu']} (probe {speed['reference_probe_s']:.2f} s), scaled by this machine's probe "
+              f"({speed['cpu']}: {speed['probe_s']:.2f} s, x{f:.2f})", flush=True)
+    else: print(f"  estimated total: about {total:.1f} min{unknown} on the grid's reference machine (2 cores)", flush=True)
+    print("  finished runs are skipped, so a killed run resumes", flush=True)
 
-def run_grid(runs: list, root=None, **kw) -> pd.DataFrame:
+def run_grid(runs: list, root=None, speed: dict = None, **kw) -> pd.DataFrame:
     "Print the plan, then execute every run in order (finished ones are skipped); a failure is reported and the others still run."
-    print_plan(plan(runs, root))
+    print_plan(plan(runs, root), speed)
     rows = []
     for i, spec in enumerate(runs, 1):
         t = time.time()
@@ -124,7 +131,8 @@ def run_grid(runs: list, root=None, **kw) -> pd.DataFrame:
             msg = f"{e.ename}: {e.evalue}" if hasattr(e, "ename") else f"{type(e).__name__}: {str(e).strip()}"
             status, err = "failed", msg.splitlines()[0][:300] + f" (see {spec.dir(root or runs_dir())}/notebook.ipynb)"
         rows.append(dict(name=spec.name, run_id=spec.run_id, status=status, seconds=round(time.time() - t, 1), error=err))
-        est = f" (estimate {spec.minutes * 60:.0f} s)" if spec.minutes and status in ("done", "redone") else ""
+        f = (speed or {}).get("factor", 1.0)
+        est = f" (estimate {spec.minutes * 60 * f:.0f} s)" if spec.minutes and status in ("done", "redone") else ""
         print(f"    {status} in {rows[-1]['seconds']} s{est} {err}", flush=True)
     return pd.DataFrame(rows)
 
@@ -164,6 +172,47 @@ def select_runs(res: pd.DataFrame, notebook, **want) -> pd.DataFrame:
         keep &= vals.map(lambda x: norm(k, x) == norm(k, v))
     return res[keep]
 
+# %% ../nbs/07_pipeline.ipynb #230d2f61
+def cpu_name() -> str:
+    "This machine's CPU model name ('' where /proc/cpuinfo is absent)."
+    if not os.path.exists("/proc/cpuinfo"): return ""
+    return next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "")
+
+# %% ../nbs/07_pipeline.ipynb #ee453cb6
+def probe_seconds(repeats: int = 3, layers: int = 18, width: int = 640, dtype: str = "auto") -> float:
+    """Best of `repeats` timings of a fixed workload: forward and backward of 8 × 96 tokens through a random Gemma 3 of
+    `layers` layers of `width` (the embedded model's decoder; a small vocabulary) in float32, then a forward of 32 × 64
+    tokens in `dtype` ('auto': what this machine runs faster)."""
+    import torch
+    from transformers import Gemma3ForCausalLM, Gemma3TextConfig
+    from mlsafety_nb.models import resolve_dtype
+    cfg = Gemma3TextConfig(vocab_size=1024, hidden_size=width, intermediate_size=width * 16 // 5, num_hidden_layers=layers,
+                           num_attention_heads=4, num_key_value_heads=1, head_dim=256, sliding_window=512)
+    with torch.random.fork_rng():
+        torch.manual_seed(0)
+        model = Gemma3ForCausalLM(cfg)
+        train, infer = torch.randint(0, 1024, (8, 96)), torch.randint(0, 1024, (32, 64))
+    amp = (lambda: torch.autocast("cpu", dtype=torch.bfloat16)) if resolve_dtype(dtype) == "bfloat16" else contextlib.nullcontext
+    def once():
+        t = time.perf_counter()
+        model(input_ids=train).logits.float().mean().backward()
+        with torch.no_grad(), amp(): model(input_ids=infer)
+        return time.perf_counter() - t
+    once()                                              # warm-up: kernels are chosen on first use
+    return min(once() for _ in range(repeats))
+
+# %% ../nbs/07_pipeline.ipynb #d2a91eaa
+def machine_speed(reference: dict, probe: float = None) -> Optional[dict]:
+    "This machine against a grid's `reference` (`cpu`, `probe_s`): both CPUs, both probe times and the factor for estimates."
+    if not reference: return None
+    here = probe if probe is not None else probe_seconds()
+    return dict(cpu=cpu_name() or "this CPU", probe_s=here, reference_cpu=reference["cpu"], reference_probe_s=reference["probe_s"],
+                factor=here / reference["probe_s"])
+
+def grid_reference(path) -> Optional[dict]:
+    "The `reference` entry of a YAML grid file (the machine its minutes were measured on), or None."
+    return (yaml.safe_load(Path(path).read_text()) or {}).get("reference")
+
 # %% ../nbs/07_pipeline.ipynb #742c9d1c
 def set_threads(n: int = None) -> int:
     "Give the notebooks' kernels `n` threads (default: the cores this process may use), unless OMP_NUM_THREADS is set."
@@ -180,15 +229,18 @@ def cli(argv=None):
     r.add_argument("--force", action="store_true"); r.add_argument("--log-output", action="store_true")
     r.add_argument("--no-progress", action="store_true", help="no per-notebook progress bar (cells executed)")
     r.add_argument("--plan", action="store_true", help="print the plan and exit")
+    r.add_argument("--no-probe", action="store_true", help="print the grid's reference minutes, unscaled (no probe of this machine)")
     c = sub.add_parser("collect", help="collect all finished runs into one CSV")
     c.add_argument("--runs"); c.add_argument("--out")
     a = ap.parse_args(argv)
     root = Path(a.runs) if a.runs else runs_dir()
     if a.cmd == "run":
         runs = [s for s in load_grid(a.grid) if not a.only or s.name in a.only]
-        if a.plan: print_plan(plan(runs, root)); return 0
-        print(f"each notebook runs alone, with {set_threads()} torch threads", flush=True)
-        status = run_grid(runs, root, force=a.force, log_output=a.log_output, progress=not a.no_progress)
+        threads = set_threads()
+        speed = None if a.no_probe else machine_speed(grid_reference(a.grid))
+        if a.plan: print_plan(plan(runs, root), speed); return 0
+        print(f"each notebook runs alone, with {threads} torch threads", flush=True)
+        status = run_grid(runs, root, speed=speed, force=a.force, log_output=a.log_output, progress=not a.no_progress)
         print(status.to_string(index=False))
         out = root / "all_results.csv"
         with atomic_write(out) as f: collect(root).to_csv(f, index=False)
