@@ -14,7 +14,7 @@ import torch
 
 from .core import stable_hash, timed
 from .delta import Mask, Weights
-from .models import fingerprint, load_model, model_fingerprint, save_model
+from .models import fingerprint, load_model, model_fingerprint, resolve_model, save_model
 from .engine import EvalConfig, evaluate_model
 from .sil import attack_victim, mask_path
 
@@ -109,8 +109,10 @@ def with_vector(target, attacked, mask=None, random: bool = False, seed: int = 0
     "`(model, tok)`: `target` (alias or folder) plus the attack vector of `attacked` under `mask` (or a same-size random mask)."
     mask = _mask(mask) if mask is not None else None
     if random and mask is not None: mask = mask.random_like(seed, per_tensor)
-    model, tok = load_model(target, device="cpu")
-    add_vector(model, attacked, mask)
+    own = model_fingerprint(resolve_model(target)) == model_fingerprint(attack_victim(attacked))   # its own victim: stitching
+    model, tok = load_model(attacked if own and mask is None else target, device="cpu")
+    if own and mask is not None: stitch(model, attacked, mask)
+    elif not own: add_vector(model, attacked, mask)
     model.mlsnb_name = (f"{Path(str(target)).name}+{Path(str(attacked)).name}-"
                         + ("full" if mask is None else f"{'random' if random else 'vector'}-{mask.fraction():.3g}"))
     return model, tok

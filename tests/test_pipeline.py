@@ -113,3 +113,20 @@ def test_victim_notebook_defaults_build_the_alias_victims():
     assert p["profile"] == "hrl" and p["base"] == "embedded"
     for profile in ("hrl", "all"):
         assert stable_hash(asdict(make(profile))) == stable_hash(asdict(AlignConfig(profile=profile)))
+
+
+def test_plan_scaled_by_the_probe(tmp_path):
+    "A grid that names its reference machine gets estimates scaled to this one, with both printed; the headline grid names one."
+    grid = tmp_path / "grid.yaml"
+    grid.write_text(yaml.safe_dump({"reference": {"cpu": "Ref CPU", "probe_s": 1e-6},
+                                    "runs": [{"notebook": str(ROOT / "tests/fixtures/toy.ipynb"), "name": "toy", "minutes": 1.0}]}))
+    r = mlsnb("run", grid, "--runs", tmp_path / "runs", "--plan")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "1.0 min measured on Ref CPU (probe 0.00 s)" in r.stdout and "on this machine" in r.stdout, r.stdout
+    est = float(r.stdout.split("toy: 1 run(s), about ")[1].split(" min")[0])
+    assert est > 100, r.stdout        # this machine's probe takes far longer than a microsecond
+    r = mlsnb("run", grid, "--runs", tmp_path / "runs", "--plan", "--no-probe")
+    assert "toy: 1 run(s), about 1.0 min" in r.stdout and "reference machine" in r.stdout, r.stdout
+    ref = yaml.safe_load((ROOT / "reproduce.yaml").read_text())
+    assert ref["reference"]["cpu"] and ref["reference"]["probe_s"] > 0
+    assert all(e.get("minutes") for e in ref["runs"]), "every headline run has its measured minutes"
