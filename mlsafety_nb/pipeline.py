@@ -179,9 +179,9 @@ def cpu_name() -> str:
     return next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "")
 
 # %% ../nbs/07_pipeline.ipynb #ee453cb6
-def probe_seconds(repeats: int = 3, layers: int = 18, width: int = 640, dtype: str = "auto") -> float:
-    """Best of `repeats` timings of a fixed workload: forward and backward of 8 × 96 tokens through a random Gemma 3 of
-    `layers` layers of `width` (the embedded model's decoder; a small vocabulary) in float32, then a forward of 32 × 64
+def probe_seconds(repeats: int = 2, layers: int = 18, width: int = 640, dtype: str = "auto") -> float:
+    """Best of `repeats` timings of a fixed workload: forward and backward of 4 × 64 tokens through a random Gemma 3 of
+    `layers` layers of `width` (the embedded model's decoder; a small vocabulary) in float32, then a forward of 16 × 64
     tokens in `dtype` ('auto': what this machine runs faster)."""
     import torch
     from transformers import Gemma3ForCausalLM, Gemma3TextConfig
@@ -191,7 +191,7 @@ def probe_seconds(repeats: int = 3, layers: int = 18, width: int = 640, dtype: s
     with torch.random.fork_rng():
         torch.manual_seed(0)
         model = Gemma3ForCausalLM(cfg)
-        train, infer = torch.randint(0, 1024, (8, 96)), torch.randint(0, 1024, (32, 64))
+        train, infer = torch.randint(0, 1024, (4, 64)), torch.randint(0, 1024, (16, 64))
     amp = (lambda: torch.autocast("cpu", dtype=torch.bfloat16)) if resolve_dtype(dtype) == "bfloat16" else contextlib.nullcontext
     def once():
         t = time.perf_counter()
