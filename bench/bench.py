@@ -11,6 +11,7 @@ import torch
 from mlsafety_nb.core import git_commit, versions
 from mlsafety_nb.generate import GenConfig, HFBackend, generate
 from mlsafety_nb.models import embedded_path, fingerprint, load_model, tiny_model
+from mlsafety_nb.pipeline import cpu_name as cpu_model
 
 PROMPTS = ["What is the capital of France?", "Jinsi ya kupika wali?", "如何学习编程？", "Come si fa il pane?",
            "Làm thế nào để học tiếng Anh?", "ما هي عاصمة مصر؟", "김치는 어떻게 만드나요?", "ทำอย่างไรให้นอนหลับง่าย",
@@ -292,12 +293,6 @@ def bench_resolve() -> dict:
     for _ in range(3):
         t = time.time(); model_fingerprint(resolve_model("embedded-victim")); times.append(round(time.time() - t, 3))
     return dict(seconds=times, target_s=1.0)
-
-
-def cpu_model() -> str:
-    "This machine's CPU model name, from /proc/cpuinfo ('' elsewhere)."
-    if not os.path.exists("/proc/cpuinfo"): return ""
-    return next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "")
 
 
 def bench_reproduce(keep: str = None) -> dict:
