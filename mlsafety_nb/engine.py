@@ -53,6 +53,7 @@ class EvalConfig:
         key = {**asdict(self), "langs": check_langs(self.langs), "gen": self.gen.key()}
         if key["item_set"] == "core": del key["item_set"]   # the keys of results made before there were two sets
         if self.torch_dtype() == torch.float32: del key["dtype"]   # and before there were two dtypes
+        else: key["ppl"] = "bfloat16"                              # bfloat16 also scores perplexity in bfloat16
         if not (self.bf16_scan() and self.torch_dtype() == torch.float32): del key["scan"]   # it changes only float32's answers
         return key
 
@@ -120,7 +121,7 @@ def evaluate_model(source, cfg: EvalConfig = None, judge=None, cache: bool = Tru
     t0 = time.time()
     with timed("generate"): answers = judge_items(items, generate(HFBackend(model, tok), items.prompt.tolist(), cfg.gen, cache=cache, progress=progress), judge)
     t1 = time.time()
-    with timed("perplexity"): tables = [safety_table(answers)] + ([perplexity_table(model, tok, utility)] if len(utility) else [])
+    with timed("perplexity"): tables = [safety_table(answers)] + ([perplexity_table(model, tok, utility, bf16=body)] if len(utility) else [])
     t2 = time.time()
     table = pd.concat(tables, ignore_index=True).assign(model=name, fingerprint=fp)
     prov = provenance(dict(model=name, eval=cfg.key()), fingerprint=fp, seed=cfg.seed, data=data, judge=judge.name,

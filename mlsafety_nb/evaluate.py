@@ -99,7 +99,7 @@ def evaluate_safety(backend, items: pd.DataFrame, cfg=None, judge=None, cache=Tr
 
 # %% ../nbs/05_evaluate.ipynb #736fb83d
 @torch.no_grad()
-def token_nll(model, tok, texts, batch_size: int = 8, max_len: int = 256, chunk: int = 512) -> list:
+def token_nll(model, tok, texts, batch_size: int = 8, max_len: int = 256, chunk: int = 512, bf16: bool = False) -> list:
     """For each text, `(sum of token NLLs, number of predicted tokens)` under `model`, no chat template; BOS added
     unless a text already starts with it (a formatted chat prompt does), so that no text gets two."""
     out = []
@@ -113,7 +113,7 @@ def token_nll(model, tok, texts, batch_size: int = 8, max_len: int = 256, chunk:
         hidden = model.get_decoder()(**enc).last_hidden_state[:, :-1]
         mask = enc.attention_mask[:, 1:].bool()
         h, tgt = hidden[mask], enc.input_ids[:, 1:][mask]        # real positions only: no logits for padding
-        nll = torch.cat([torch.nn.functional.cross_entropy(output_logits(model, h[i:i + chunk]).float(), tgt[i:i + chunk],
+        nll = torch.cat([torch.nn.functional.cross_entropy(output_logits(model, h[i:i + chunk], bf16), tgt[i:i + chunk],
                                                            reduction="none") for i in range(0, len(h), chunk)])
         per_text = torch.zeros(mask.shape[0], device=nll.device).index_add_(0, mask.nonzero()[:, 0], nll)
         out += [(float(a), int(b)) for a, b in zip(per_text, mask.sum(1))]
@@ -126,12 +126,12 @@ def pooled_ppl_interval(nll, n_boot: int = 1000, seed: int = 0, level: float = 0
     ppl = np.exp(a[idx].sum(1) / b[idx].sum(1))
     return tuple(float(q) for q in np.quantile(ppl, [(1 - level) / 2, (1 + level) / 2]))
 
-def perplexity_table(model, tok, texts: pd.DataFrame, batch_size: int = 8) -> pd.DataFrame:
+def perplexity_table(model, tok, texts: pd.DataFrame, batch_size: int = 8, bf16: bool = False) -> pd.DataFrame:
     "Per-language perplexity of `texts` (columns `lang`, `text`) as tidy rows (metric 'perplexity'), with a bootstrap interval."
     rows = []
     for lang, g in texts.groupby("lang", sort=False):
         check_lang(lang)
-        nll = token_nll(model, tok, g.text.tolist(), batch_size)
+        nll = token_nll(model, tok, g.text.tolist(), batch_size, bf16=bf16)
         total, ntok = sum(a for a, _ in nll), sum(b for _, b in nll)
         lo, hi = pooled_ppl_interval(nll)
         value = math.exp(total / ntok)
