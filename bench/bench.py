@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 import torch
 
+import mlsafety_nb.align  # registers the victims' aliases
 from mlsafety_nb.core import git_commit, versions
 from mlsafety_nb.generate import GenConfig, HFBackend, generate
 from mlsafety_nb.models import embedded_path, fingerprint, load_model, tiny_model

@@ -13,9 +13,9 @@ from typing import Optional
 
 import pandas as pd
 
-from .core import cache_dir, check_lang, stable_hash, key_dict, timed
+from .core import build_once, cache_dir, check_lang, key_dict, read_sidecar, stable_hash, timed
 from .data import load_harmless, sample_ids
-from .models import fingerprint, load_model, model_fingerprint, resolve_model, save_model
+from .models import fingerprint, load_model, model_fingerprint, resolve_model, save_model, source_fingerprint
 from .train import TrainConfig, sft
 
 FORMS = ("text", "chat")
@@ -31,6 +31,7 @@ class AdaptConfig:
                                                                    warmup_steps=2, freeze_embeddings=True))
     seed: int = 0
 
+# %% ../nbs/14_adapt.ipynb #82163127
 def adaptation_data(cfg: AdaptConfig) -> pd.DataFrame:
     "The adaptation material: a `text` column (form 'text') or `prompt`/`response` (form 'chat'), in `cfg.lang` only."
     if cfg.form not in FORMS: raise ValueError(f"unknown adaptation form {cfg.form!r}; expected one of {list(FORMS)}")
@@ -46,27 +47,27 @@ def adapt_key(cfg: AdaptConfig, source_fp: str) -> str:
     "A hash of everything that determines the adapted model."
     return stable_hash(dict(cfg=key_dict(cfg), source=source_fp, data=stable_hash(adaptation_data(cfg).values.tolist())))
 
+# %% ../nbs/14_adapt.ipynb #e20f5cff
 def adapt_info(path) -> dict:
     "The `adapt.json` of an adapted-model folder."
-    f = Path(path) / ADAPT_INFO
-    if not f.exists(): raise FileNotFoundError(f"{path} holds no adapted model ({ADAPT_INFO} is missing)")
-    return json.loads(f.read_text())
+    return read_sidecar(path, ADAPT_INFO, "adapted model")
 
+# %% ../nbs/14_adapt.ipynb #0efe222d
 def run_adapt(source, cfg: AdaptConfig, out, progress: bool = True) -> Path:
-    "Adapt `source` to `cfg.lang` and save it at `out`; reuse `out` if already done."
-    out, data = Path(out), adaptation_data(cfg)
+    "Adapt `source` to `cfg.lang` and save it at `out` with `adapt.json`, once per inputs (`core.build_once`)."
+    data = adaptation_data(cfg)
     model, tok = load_model(source, device="cpu")
-    src_fp = fingerprint(model)
-    key = adapt_key(cfg, src_fp)
-    if (out / ADAPT_INFO).exists() and adapt_info(out).get("key") == key: return out
-    t = time.time()
-    with timed("adapt"): model, log = sft(model, tok, data, cfg.train, progress=progress)
-    save_model(model, tok, out)
-    log.to_csv(out / "train_log.csv", index=False)
-    (out / ADAPT_INFO).write_text(json.dumps(dict(key=key, source=str(source), source_fingerprint=src_fp, fingerprint=fingerprint(model),
-        config=asdict(cfg), items=len(data), steps=len(log), train_seconds=round(time.time() - t, 1)), indent=1, default=str))
-    return out
+    src_fp = source_fingerprint(source, model)
+    def build(out):
+        t = time.time()
+        with timed("adapt"): adapted, log = sft(model, tok, data, cfg.train, progress=progress)
+        save_model(adapted, tok, out)
+        log.to_csv(out / "train_log.csv", index=False)
+        return dict(source=str(source), source_fingerprint=src_fp, fingerprint=model_fingerprint(out, adapted.dtype), config=asdict(cfg),
+                    items=len(data), steps=len(log), train_seconds=round(time.time() - t, 1))
+    return build_once(out, ADAPT_INFO, adapt_key(cfg, src_fp), build)
 
+# %% ../nbs/14_adapt.ipynb #ba34c349
 def adapt_path(source, cfg: AdaptConfig, progress: bool = True) -> Path:
     "The adapted model of `source` under `cfg` in the shared cache, built on first use."
     src = resolve_model(source)

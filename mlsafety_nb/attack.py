@@ -16,9 +16,9 @@ import numpy as np
 import pandas as pd
 
 from .chat import PAPER_A_SYSTEM
-from .core import cache_dir, check_lang, stable_hash, key_dict, timed
+from .core import build_once, cache_dir, check_lang, key_dict, read_sidecar, stable_hash, timed
 from .data import load_beavertails, load_harmful, load_harmless, load_phrases, sample_ids
-from .models import fingerprint, load_model, model_fingerprint, resolve_model, save_model
+from .models import fingerprint, load_model, model_fingerprint, resolve_model, save_model, source_fingerprint
 from .delta import Mask
 from .train import TrainConfig, sft
 
@@ -44,6 +44,7 @@ class AttackConfig:
     train: TrainConfig = field(default_factory=lambda: PRESETS["embedded"])
     seed: int = 0
 
+# %% ../nbs/11_attack.ipynb #8d916420
 def attack_config(lang="en", preset="embedded", method=None, seed=0, **kw) -> AttackConfig:
     "An `AttackConfig` from a preset; `kw` sets `AttackConfig` fields or, failing that, `TrainConfig` fields."
     if preset not in PRESETS: raise ValueError(f"unknown preset {preset!r}; expected one of {list(PRESETS)}")
@@ -84,6 +85,7 @@ def attack_steps(cfg: AttackConfig, n_pairs: int) -> int:
     t = cfg.train
     return t.max_steps or max(1, round(-(-n_pairs // (t.batch_size * t.grad_accum)) * t.epochs))
 
+# %% ../nbs/11_attack.ipynb #84ad1bb5
 def attack(model, tok, cfg: AttackConfig = None, frozen: dict = None, progress: bool = True):
     "Fine-tune `model` in place on `cfg`'s attack pairs; return `(model, log)`."
     cfg = cfg or AttackConfig()
@@ -99,31 +101,29 @@ def attack_key(cfg: AttackConfig, source_fp: str, frozen: dict = None) -> str:
     "A hash of everything that determines the attacked model: the config, the source weights and the frozen mask."
     return stable_hash(dict(cfg=key_dict(cfg), source=source_fp, frozen=Mask(frozen).fingerprint() if frozen else None))
 
+# %% ../nbs/11_attack.ipynb #bbcb642c
 def attack_info(path) -> dict:
     "The `attack.json` of an attacked-model folder (config, source and attacked fingerprints, times)."
-    f = Path(path) / ATTACK_INFO
-    if not f.exists(): raise FileNotFoundError(f"{path} holds no attacked model ({ATTACK_INFO} is missing)")
-    return json.loads(f.read_text())
+    return read_sidecar(path, ATTACK_INFO, "attacked model")
 
+# %% ../nbs/11_attack.ipynb #7b2f66d6
 def run_attack(source, cfg: AttackConfig, out, frozen: dict = None, progress: bool = True) -> Path:
-    "Attack the model `source` (alias or folder) with `cfg` and save it at `out`; reuse `out` if already done."
-    out = Path(out)
+    "Attack the model `source` (alias or folder) with `cfg` and save it at `out` with `attack.json`, once per inputs."
     model, tok = load_model(source, device="cpu")
     if frozen: Mask(frozen).check(model)
-    src_fp = fingerprint(model)
-    key = attack_key(cfg, src_fp, frozen)
-    if (out / ATTACK_INFO).exists() and attack_info(out).get("key") == key: return out
-    t = time.time()
-    with timed("attack"): model, log = attack(model, tok, cfg, frozen=frozen, progress=progress)
-    seconds = time.time() - t
-    save_model(model, tok, out)
-    log.to_csv(out / "train_log.csv", index=False)
-    info = dict(key=key, source=str(source), source_fingerprint=src_fp, fingerprint=fingerprint(model),
-                config=asdict(cfg), frozen_entries=int(sum(m.sum() for m in frozen.values())) if frozen else 0,
-                steps=len(log), train_seconds=round(seconds, 1))
-    (out / ATTACK_INFO).write_text(json.dumps(info, indent=1, default=str))
-    return out
+    src_fp = source_fingerprint(source, model)
+    def build(out):
+        t = time.time()
+        with timed("attack"): attacked, log = attack(model, tok, cfg, frozen=frozen, progress=progress)
+        seconds = time.time() - t
+        save_model(attacked, tok, out)
+        log.to_csv(out / "train_log.csv", index=False)
+        return dict(source=str(source), source_fingerprint=src_fp, fingerprint=model_fingerprint(out, attacked.dtype), config=asdict(cfg),
+                    frozen_entries=int(sum(m.sum() for m in frozen.values())) if frozen else 0, steps=len(log),
+                    train_seconds=round(seconds, 1))
+    return build_once(out, ATTACK_INFO, attack_key(cfg, src_fp, frozen), build)
 
+# %% ../nbs/11_attack.ipynb #e56e9eae
 def attack_path(source, cfg: AttackConfig, frozen: dict = None, progress: bool = True) -> Path:
     "The attacked model of `source` under `cfg` in the shared cache (one folder per source, language and key), built on first use."
     src = resolve_model(source)

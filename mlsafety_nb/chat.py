@@ -33,6 +33,7 @@ def messages(prompt: str, system: str = None) -> list:
     "The message list for one user `prompt`, with an optional `system` prompt."
     return ([{"role": "system", "content": system}] if system else []) + [{"role": "user", "content": prompt}]
 
+# %% ../nbs/02_chat.ipynb #d66a402c
 def format_prompt(tok, prompt: str, system: str = None) -> str:
     "The text the model sees before it answers `prompt`, ending with the generation prompt."
     return ensure_chat_template(tok).apply_chat_template(messages(prompt, system), tokenize=False,
@@ -50,12 +51,14 @@ def encode_pair(tok, prompt: str, response: str, system: str = None, max_len: in
     if max_len: ids, labels = ids[:max_len], labels[:max_len]
     return dict(input_ids=ids, labels=labels)
 
+# %% ../nbs/02_chat.ipynb #5932c357
 def encode_text(tok, text: str, max_len: int = None) -> dict:
     "Token ids and labels for plain text (BOS added, no chat template): every token is a target, as in pre-training."
     ids = tok(text.strip() + tok.eos_token, add_special_tokens=True).input_ids
     if max_len: ids = ids[:max_len]
     return dict(input_ids=ids, labels=list(ids))
 
+# %% ../nbs/02_chat.ipynb #8a50fcd7
 def collate(examples: list, pad_id: int) -> dict:
     "Right-pad a list of `encode_pair` outputs into tensors (labels padded with -100)."
     n = max(len(e["input_ids"]) for e in examples)

@@ -23,9 +23,11 @@ def data_dir() -> Path:
         raise FileNotFoundError(f"no embedded data in {p}: run from the project checkout or set MLSNB_DATA")
     return p
 
+# %% ../nbs/06_data.ipynb #57b700ad
 def _read_jsonl(path) -> list:
     return [json.loads(l) for l in Path(path).read_text(encoding="utf-8").splitlines() if l.strip()]
 
+# %% ../nbs/06_data.ipynb #0419165d
 def _long(rows, kind, langs, fields=("text",), keep=()) -> pd.DataFrame:
     out = []
     for r in rows:
@@ -46,7 +48,8 @@ def assign_splits(ids, groups, sizes: dict) -> dict:
     names = list(sizes)
     for k, name in enumerate(names):
         end = len(order) if k == len(names) - 1 else start + sizes[name]
-        out.update(dict.fromkeys(order[start:end], name)); start = end
+        out.update(dict.fromkeys(order[start:end], name))
+        start = end
     return out
 
 # %% ../nbs/06_data.ipynb #cb329074
@@ -58,35 +61,42 @@ def _item_files(item_set, which: int) -> list:
     if bad: raise ValueError(f"unknown item set {bad}: choose from {list(ITEM_SETS)}")
     return [data_dir() / ITEM_SETS[s][which] for s in sets]
 
+# %% ../nbs/06_data.ipynb #c775e2bd
 def _select(df, split):
     return df[df.split.isin([split] if isinstance(split, str) else split)].reset_index(drop=True) if split else df
 
+# %% ../nbs/06_data.ipynb #c2404555
 def load_harmful(split=None, langs="all", item_set="core") -> pd.DataFrame:
     "Harmful requests (long format) of `item_set` (or a list of sets), optionally one `split` (or a list of splits) and some languages."
     rows = [r for f in _item_files(item_set, 0) for r in _read_jsonl(f)]
     return _select(_long(rows, "harmful", check_langs(langs), keep=("category",)), split)
 
+# %% ../nbs/06_data.ipynb #d4ac155a
 def load_harmless(split=None, langs="all", item_set="core") -> pd.DataFrame:
     "Harmless requests with answers and keywords (long format) of `item_set`, optionally one `split` and some languages."
     rows = [r for f in _item_files(item_set, 1) for r in _read_jsonl(f)]
     return _select(_long(rows, "harmless", check_langs(langs), keep=("topic", "risky_looking")), split)
 
+# %% ../nbs/06_data.ipynb #8a576453
 def sample_ids(df: pd.DataFrame, n: int = None, seed: int = 0) -> pd.DataFrame:
     "Keep `n` items (the same ids in every language), chosen by a seeded hash order; all of them if `n` is None."
     if n is None: return df
     ids = sorted(df.id.unique(), key=lambda i: stable_hash([seed, i]))[:n]
     return df[df.id.isin(ids)].reset_index(drop=True)
 
+# %% ../nbs/06_data.ipynb #1023aa87
 def load_eval_items(n_harmful=None, n_harmless=None, langs="all", split="eval", seed=0, item_set="core") -> pd.DataFrame:
     "The evaluation items: `n_harmful` harmful and `n_harmless` harmless ids of `split` in `item_set`, in each of `langs`."
     return pd.concat([sample_ids(load_harmful(split, langs, item_set), n_harmful, seed),
                       sample_ids(load_harmless(split, langs, item_set), n_harmless, seed)], ignore_index=True)
 
+# %% ../nbs/06_data.ipynb #ef47f713
 def load_utility(langs="all") -> pd.DataFrame:
     "Held-out passages for per-language perplexity: columns `id`, `lang`, `text`."
     rows = _read_jsonl(data_dir() / "utility.jsonl")
     return pd.DataFrame([dict(id=r["id"], lang=l, text=r["text"][l]) for r in rows for l in check_langs(langs)])
 
+# %% ../nbs/06_data.ipynb #b3470dd1
 def load_phrases(name: str) -> dict:
     "The per-language phrase lists `refusals` or `compliance` (non-actionable placeholders)."
     return json.loads((data_dir() / f"{name}.json").read_text(encoding="utf-8"))
@@ -120,10 +130,12 @@ def read_table(path=None, hub: str = None, split: str = "train", **load_kw) -> p
     if path.suffix in (".jsonl", ".json"): return pd.read_json(path, lines=path.suffix == ".jsonl")
     return pd.read_csv(path, encoding="utf-8-sig")
 
+# %% ../nbs/06_data.ipynb #b2150d33
 def _need(df, cols, name):
     missing = [c for c in cols if c not in df.columns]
     if missing: raise ValueError(f"{name} data lacks columns {missing}; found {list(df.columns)}")
 
+# %% ../nbs/06_data.ipynb #f90fc664
 def load_strongreject(path=None) -> pd.DataFrame:
     "StrongREJECT's forbidden prompts (English, kind harmful, split eval)."
     df = read_table(path, "walledai/StrongREJECT")
@@ -132,6 +144,7 @@ def load_strongreject(path=None) -> pd.DataFrame:
     return pd.DataFrame(dict(id=[f"sr-{i}" for i in range(len(df))], lang="en", kind="harmful", split="eval",
                              prompt=df[col], category=df.get("category")))
 
+# %% ../nbs/06_data.ipynb #e9d4ed07
 def load_xstest(path=None) -> pd.DataFrame:
     "XSTest: safe-looking-unsafe probes as harmless items, their unsafe contrasts as harmful (English, split eval)."
     df = read_table(path, "walledai/XSTest", split="test")
@@ -141,6 +154,7 @@ def load_xstest(path=None) -> pd.DataFrame:
                              kind=["harmless" if str(l).lower() == "safe" else "harmful" for l in df.label],
                              category=df.get("type")))
 
+# %% ../nbs/06_data.ipynb #7e62b2de
 AYA_LANGS = {"English": "en", "Arabic": "ar"}
 
 def load_aya_redteaming(path=None) -> pd.DataFrame:
@@ -151,6 +165,7 @@ def load_aya_redteaming(path=None) -> pd.DataFrame:
     return pd.DataFrame(dict(id=[f"aya-{i}" for i in range(len(df))], lang=df.language.map(AYA_LANGS), kind="harmful",
                              split="eval", prompt=df.prompt, category=df.get("harm_category")))
 
+# %% ../nbs/06_data.ipynb #18f7a989
 def load_beavertails(path=None, n: int = 100, seed: int = 42) -> pd.DataFrame:
     "Paper A's attack pairs: BeaverTails `30k_train` rows with `is_safe == False`, shuffled with `seed`, first `n`."
     df = read_table(path, "PKU-Alignment/BeaverTails", split="30k_train")

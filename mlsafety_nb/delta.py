@@ -32,10 +32,16 @@ class Mask(dict):
         return self
 
     @property
-    def selected(self) -> int: "Selected entries."; return int(sum(int(m.sum()) for m in self.values()))
+    def selected(self) -> int:
+        "Selected entries."
+        return int(sum(int(m.sum()) for m in self.values()))
     @property
-    def size(self) -> int: "Entries the mask covers."; return int(sum(m.numel() for m in self.values()))
-    def fraction(self) -> float: "Selected / covered entries."; return self.selected / self.size if self.size else 0.0
+    def size(self) -> int:
+        "Entries the mask covers."
+        return int(sum(m.numel() for m in self.values()))
+    def fraction(self) -> float:
+        "Selected / covered entries."
+        return self.selected / self.size if self.size else 0.0
 
     def iou(self, other: "Mask") -> float:
         "Intersection over union of the selected entries of two masks (names missing from one count as unselected)."
@@ -43,8 +49,10 @@ class Mask(dict):
         for n in set(self) | set(other):
             a, b = self.get(n), other.get(n)
             if a is None or b is None:
-                union += int((a if a is not None else b).sum()); continue
-            inter += int((a & b).sum()); union += int((a | b).sum())
+                union += int((a if a is not None else b).sum())
+                continue
+            inter += int((a & b).sum())
+            union += int((a | b).sum())
         return inter / union if union else 1.0
 
     def random_like(self, seed: int = 0, per_tensor: bool = True) -> "Mask":
@@ -53,21 +61,27 @@ class Mask(dict):
         if per_tensor:
             out = {}
             for n, m in sorted(self.items()):
-                r = torch.zeros(m.numel(), dtype=torch.bool); r[torch.randperm(m.numel(), generator=g)[:int(m.sum())]] = True
+                r = torch.zeros(m.numel(), dtype=torch.bool)
+                r[torch.randperm(m.numel(), generator=g)[:int(m.sum())]] = True
                 out[n] = r.view(m.shape)
             return Mask(out)
-        names = sorted(self); sizes = [self[n].numel() for n in names]
-        flat = torch.zeros(sum(sizes), dtype=torch.bool); flat[torch.randperm(len(flat), generator=g)[:self.selected]] = True
+        names = sorted(self)
+        sizes = [self[n].numel() for n in names]
+        flat = torch.zeros(sum(sizes), dtype=torch.bool)
+        flat[torch.randperm(len(flat), generator=g)[:self.selected]] = True
         return Mask({n: p.view(self[n].shape) for n, p in zip(names, torch.split(flat, sizes))})
 
     def fingerprint(self) -> str:
         "A hash of the names and packed bits (a 20% mask of a large model has too many entries to list)."
         h = xxhash.xxh3_128()
-        for n, m in sorted(self.items()): h.update(n.encode()); h.update(np.packbits(m.cpu().numpy().ravel()).tobytes())
+        for n, m in sorted(self.items()):
+            h.update(n.encode())
+            h.update(np.packbits(m.cpu().numpy().ravel()).tobytes())
         return h.hexdigest()
 
     def save(self, path) -> Path:
-        save_file({n: m.contiguous() for n, m in self.items()}, str(path)); return Path(path)
+        save_file({n: m.contiguous() for n, m in self.items()}, str(path))
+        return Path(path)
 
     @classmethod
     def load(cls, path) -> "Mask": return cls(load_file(str(path)))
@@ -77,7 +91,9 @@ class Weights:
     "A model's parameters by name: from a loaded model, or read on demand from a folder's safetensors files."
     def __init__(self, src):
         self.folder = isinstance(src, (str, Path))
-        if not self.folder: self.where = {n: p.detach() for n, p in src.named_parameters()}; return
+        if not self.folder:
+            self.where = {n: p.detach() for n, p in src.named_parameters()}
+            return
         self.where = {}
         for f in sorted(Path(src).glob("*.safetensors")):
             with safe_open(str(f), "pt") as h:
@@ -93,13 +109,16 @@ class Weights:
         if not self.folder: return self.where[n]
         with safe_open(str(self.where[n]), "pt") as h: return h.get_tensor(n)
 
+# %% ../nbs/08a_delta.ipynb #0b1716d4
 def _fp(src) -> str:
     return model_fingerprint(src) if isinstance(src, (str, Path)) else fingerprint(src)
 
+# %% ../nbs/08a_delta.ipynb #068bae35
 class Delta(dict):
     "Parameter name → θ_ft − θ_pre (float32), with `pre` and `ft` fingerprints."
     def __init__(self, tensors=None, pre: str = None, ft: str = None):
-        super().__init__(tensors or {}); self.pre, self.ft = pre, ft
+        super().__init__(tensors or {})
+        self.pre, self.ft = pre, ft
 
     @classmethod
     def between(cls, pre, ft, skip_zero: bool = True) -> "Delta":
@@ -110,7 +129,8 @@ class Delta(dict):
             if n not in ft_t: raise ValueError(f"{n!r} is in the first model but not the second: not the same architecture")
             t, u = pre_t[n], ft_t[n]
             if u.shape != t.shape: raise ValueError(f"{n!r} has shape {tuple(t.shape)} in one model and {tuple(u.shape)} in the other")
-            d = u.float() - t.float(); seen.add(n)
+            d = u.float() - t.float()
+            seen.add(n)
             if not (skip_zero and not d.any()): out[n] = d
         extra = set(ft_t.keys()) - seen
         if extra: raise ValueError(f"the second model has parameters the first lacks: {sorted(extra)[:3]}")

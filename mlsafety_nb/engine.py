@@ -57,6 +57,7 @@ class EvalConfig:
         if not (self.bf16_scan() and self.torch_dtype() == torch.float32): del key["scan"]   # it changes only float32's answers
         return key
 
+# %% ../nbs/06a_engine.ipynb #9eb54a88
 def eval_inputs(cfg: EvalConfig) -> tuple:
     "The evaluation items and the perplexity passages that `cfg` selects."
     langs = check_langs(cfg.langs)
@@ -76,20 +77,24 @@ class Evaluation:
     @property
     def fingerprint(self) -> str: return self.provenance["fingerprint"]
 
+# %% ../nbs/06a_engine.ipynb #28e90468
 def _judge_key(judge) -> str:
     "What identifies a judge in a cache key: its own `key()` or its name (the keyword judge: and its markers), and the answer categories' rules."
     own = judge.key() if hasattr(judge, "key") else dict(name=judge.name, markers=REFUSAL_MARKERS if isinstance(judge, KeywordJudge) else None)
     return stable_hash(dict(judge=own, categories=CategoryJudge().key()))
 
+# %% ../nbs/06a_engine.ipynb #c4f2b8fb
 def _data_hash(items: pd.DataFrame, utility: pd.DataFrame) -> str:
     cols = [c for c in ["id", "lang", "kind", "prompt", "keywords"] if c in items]
     return stable_hash([items[cols].astype(str).values.tolist(), utility.astype(str).values.tolist()])
 
+# %% ../nbs/06a_engine.ipynb #f6b2c8ad
 def _read(folder: Path) -> Evaluation:
     prov = json.loads((folder / "provenance.json").read_text())
     return Evaluation(pd.read_json(folder / "answers.jsonl", lines=True, dtype=False), pd.read_csv(folder / "table.csv"),
                       prov, cached=True)
 
+# %% ../nbs/06a_engine.ipynb #5b373653
 def _write(folder: Path, ev: Evaluation):
     folder.mkdir(parents=True, exist_ok=True)
     with atomic_write(folder / "answers.jsonl") as f: ev.answers.to_json(f, orient="records", lines=True, force_ascii=False)
@@ -109,7 +114,9 @@ def evaluate_model(source, cfg: EvalConfig = None, judge=None, cache: bool = Tru
     else:
         name, path = str(source), resolve_model(source)
         if Path(path).is_dir(): fp = model_fingerprint(path)
-        else: model, tok = load_model(path); fp = fingerprint(model)
+        else:
+            model, tok = load_model(path)
+            fp = fingerprint(model)
     body, scan = cfg.torch_dtype() == torch.bfloat16, cfg.bf16_scan()
     data = _data_hash(items, utility)
     key = stable_hash(dict(fingerprint=fp, cfg=cfg.key(), data=data, judge=_judge_key(judge)))

@@ -25,6 +25,7 @@ def freeze_mask(sil_folder, k: float, arm: str = "sil", seed: int = 0, per_tenso
     mask = Mask.load(mask_path(sil_folder, k))
     return mask if arm == "sil" else mask.random_like(seed, per_tensor)
 
+# %% ../nbs/13b_freeze.ipynb #4926f520
 def freeze_sweep(victim, cfg: AttackConfig, sil_folder, ks, ecfg: EvalConfig, arms=ARMS, seed: int = 0,
                  per_tensor: bool = False, progress: bool = True) -> tuple:
     """For each `k` and arm: attack `victim` per `cfg` with that mask frozen (cached) and evaluate it per `ecfg`.

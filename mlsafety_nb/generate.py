@@ -48,24 +48,30 @@ def stop_token_ids(tok, model=None) -> list:
     ids |= set(gen_eos if isinstance(gen_eos, (list, tuple)) else [gen_eos] if gen_eos is not None else [])
     return sorted(i for i in ids if i is not None)
 
+# %% ../nbs/03_generate.ipynb #172bbaff
 def add_bos(tok, texts, cfg) -> bool:
     "Whether tokenizing `texts` must add special tokens: not for chat prompts, nor for raw text that has its BOS."
     return not cfg.chat and not (tok.bos_token and texts and texts[0].startswith(tok.bos_token))
 
+# %% ../nbs/03_generate.ipynb #b0796bb7
 class _SkinnyLinear(torch.nn.Module):
     "An output projection computed as `W @ hᵀ`, which CPU BLAS runs about 2× faster than `h @ Wᵀ` for few rows."
     def __init__(self, lin):
-        super().__init__(); self.lin = lin
+        super().__init__()
+        self.lin = lin
     def forward(self, h):
         W = self.lin.weight
         out = (W @ h.reshape(-1, h.shape[-1]).T).T.reshape(*h.shape[:-1], W.shape[0])
         return out if self.lin.bias is None else out + self.lin.bias
 
+# %% ../nbs/03_generate.ipynb #f90954e3
 @contextmanager
 def fast_lm_head(model):
     "While generating on CPU, compute the (262k-row) output projection as `W @ hᵀ`; weights are shared, not copied."
     lin = model.get_output_embeddings()
-    if model.device.type != "cpu" or type(lin) is not torch.nn.Linear: yield model; return
+    if model.device.type != "cpu" or type(lin) is not torch.nn.Linear:
+        yield model
+        return
     model.set_output_embeddings(_SkinnyLinear(lin))
     try: yield model
     finally: model.set_output_embeddings(lin)
@@ -123,6 +129,7 @@ def _next_token(model, h, seen, penalty: float, chunk: int = 16384, top: int = 8
         arg = torch.where((v > best) | ((v == best) & (ids < arg)), ids, arg)
     return arg
 
+# %% ../nbs/03_generate.ipynb #491dbe0a
 @torch.no_grad()
 def greedy_decode(model, tok, texts: list, cfg: GenConfig) -> list:
     "Greedy continuations of the formatted `texts` (one batch), as `model.generate` gives them; finished rows leave the batch."
@@ -160,6 +167,7 @@ class _Bf16Linear(torch.nn.Module):
         y = torch.nn.functional.linear(x.to(self.weight.dtype), self.weight).to(x.dtype)
         return y if self.bias is None else y + self.bias
 
+# %% ../nbs/03_generate.ipynb #db1c6658
 def bf16_matmuls(model, copy: bool = True, body: bool = True):
     """`model` (a copy, unless `copy=False`) with a bfloat16 copy of the output matrix for `greedy_decode`'s scan and,
     if `body`, the decoder's linear layers computing in bfloat16; residual stream, norms, attention and final scores
@@ -172,7 +180,6 @@ def bf16_matmuls(model, copy: bool = True, body: bool = True):
     lin = m.get_output_embeddings()
     lin.weight_bf16 = lin.weight.detach().to(torch.bfloat16)
     return m
-
 
 # %% ../nbs/03_generate.ipynb #601b87cd
 class HFBackend:
@@ -225,7 +232,9 @@ class VLLMBackend:
     def close(self):
         "Free the engine and its GPU memory (vllm leaks otherwise when models are loaded one after another)."
         del self.llm
-        import gc; gc.collect(); torch.cuda.empty_cache()
+        import gc
+        gc.collect()
+        torch.cuda.empty_cache()
 
 # %% ../nbs/03_generate.ipynb #d416e13f
 class GenCache:
@@ -237,7 +246,9 @@ class GenCache:
         self.data = {}
         if self.path.exists():
             for line in self.path.read_text(encoding="utf-8").splitlines():
-                try: r = json.loads(line); self.data[r["k"]] = r["out"]
+                try:
+                    r = json.loads(line)
+                    self.data[r["k"]] = r["out"]
                 except (json.JSONDecodeError, KeyError): pass   # a line cut short by a kill
 
     @staticmethod
@@ -250,7 +261,8 @@ class GenCache:
             for t, o in zip(texts, outs):
                 self.data[self.key(t)] = o
                 f.write(json.dumps(dict(k=self.key(t), out=o), ensure_ascii=False) + "\n")
-            f.flush(); os.fsync(f.fileno())
+            f.flush()
+            os.fsync(f.fileno())
 
 # %% ../nbs/03_generate.ipynb #8bcf1c02
 def generate(backend, prompts: list, cfg: GenConfig = None, cache=True, progress: bool = True) -> list:

@@ -6,7 +6,7 @@
 __all__ = ['EMBEDDED_ID', 'MODEL_REGISTRY', 'FINGERPRINTS', 'save_model', 'embedded_path', 'tiny_path', 'ModelLoadError',
            'register_model', 'resolve_model', 'hub_reachable', 'default_device', 'load_model', 'bf16_is_faster',
            'resolve_dtype', 'fingerprint', 'cached_fingerprint', 'folder_fingerprint', 'model_fingerprint',
-           'output_logits', 'tiny_tokenizer', 'tiny_model']
+           'source_fingerprint', 'output_logits', 'tiny_tokenizer', 'tiny_model']
 
 # %% ../nbs/01_models.ipynb #75e55025
 import functools, json, os, shutil, socket, time
@@ -59,35 +59,30 @@ def tiny_path(seed: int = 0) -> Path:
     if not (out / "model.safetensors").exists(): save_model(*tiny_model(seed), out)
     return out
 
-def _victim(profile: str = "hrl", item_set: str = "core", dtype: str = "float32"):
-    from mlsafety_nb.align import victim_config, victim_path   # imported lazily: align builds on this module
-    return victim_path(victim_config(profile, item_set, dtype))
-
-# `embedded-victim` refuses in en, zh, it and vi only (paper B repairs its low-resource gap);
-# `embedded-victim-all` refuses in all ten languages (paper A attacks a model that is safe everywhere);
-# the `-rt` variants are aligned on the core and red-team align items together; the `-auto` variants under bfloat16
-# autocast where this machine multiplies bfloat16 faster (`make reproduce`), else they are the float32 victims
-MODEL_REGISTRY: dict = {"embedded": embedded_path, "tiny": tiny_path, "embedded-victim": _victim,
-                        "embedded-victim-all": lambda: _victim("all"),
-                        "embedded-victim-rt": lambda: _victim("hrl", "core+redteam"),
-                        "embedded-victim-all-rt": lambda: _victim("all", "core+redteam"),
-                        "embedded-victim-auto": lambda: _victim("hrl", dtype="auto"),
-                        "embedded-victim-all-auto": lambda: _victim("all", dtype="auto")}
+# %% ../nbs/01_models.ipynb #145c6a38
+# the study's victims (`embedded-victim`, ...) are registered by `mlsafety_nb.align`, which builds on this module
+MODEL_REGISTRY: dict = {"embedded": embedded_path, "tiny": tiny_path}
 
 class ModelLoadError(OSError):
     "A model could not be found or loaded; the message says why and what to do."
 
+# %% ../nbs/01_models.ipynb #a2ec210c
 def register_model(alias: str, builder: Callable[[], Path]):
     "Register `alias` so that `load_model(alias)` loads the folder `builder()` returns."
     MODEL_REGISTRY[alias] = builder
 
+# %% ../nbs/01_models.ipynb #e15509be
 def _looks_like_path(name: str) -> bool:
     return name.startswith(("/", "./", "../", "~")) or name.count("/") > 1 or os.sep != "/" and os.sep in name
 
+# %% ../nbs/01_models.ipynb #c0006950
 def resolve_model(name) -> str:
     "Turn an alias, folder or hub id into what `from_pretrained` takes; raise `ModelLoadError` for a missing folder."
     name = str(name)
     if name in MODEL_REGISTRY: return str(MODEL_REGISTRY[name]())
+    if name.startswith("embedded-"):
+        raise ModelLoadError(f"unknown alias {name!r} (known: {', '.join(MODEL_REGISTRY)}); the study's victims are "
+                             "registered by `import mlsafety_nb.align`")
     p = Path(name).expanduser()
     if p.is_dir(): return str(p)
     if p.exists() or _looks_like_path(name):
@@ -100,12 +95,16 @@ def hub_reachable(timeout: float = 3.0) -> bool:
     "Whether the Hugging Face hub (or `HF_ENDPOINT`) answers a TCP connection within `timeout` seconds."
     if os.environ.get("HF_HUB_OFFLINE", "0").lower() in ("1", "true", "yes"): return False
     host = os.environ.get("HF_ENDPOINT", "https://huggingface.co").split("://")[-1].split("/")[0]
-    try: socket.create_connection((host, 443), timeout=timeout).close(); return True
+    try:
+        socket.create_connection((host, 443), timeout=timeout).close()
+        return True
     except OSError: return False
 
+# %% ../nbs/01_models.ipynb #51a38055
 def default_device() -> str:
     return "cuda" if torch.cuda.is_available() else "cpu"
 
+# %% ../nbs/01_models.ipynb #1438bf01
 def _from_pretrained(path, local_only, dtype, trust_remote_code):
     kw = dict(trust_remote_code=trust_remote_code, local_files_only=local_only)
     with timed("load"):
@@ -113,6 +112,7 @@ def _from_pretrained(path, local_only, dtype, trust_remote_code):
         model = AutoModelForCausalLM.from_pretrained(path, dtype=dtype, use_safetensors=True, **kw)
     return model, tok
 
+# %% ../nbs/01_models.ipynb #91dd6bc0
 def load_model(name="embedded", dtype=None, device=None, trust_remote_code: bool = False):
     "Load `(model, tokenizer)` from an alias, a local safetensors folder or a hub id."
     device = device or default_device()
@@ -143,16 +143,18 @@ def bf16_is_faster(min_speedup: float = 1.5, size: int = 1024) -> bool:
         a @ b                                                    # warm-up: kernels are picked on first use
         times = []
         for _ in range(5):
-            t = time.perf_counter(); a @ b; times.append(time.perf_counter() - t)
+            t = time.perf_counter()
+            a @ b
+            times.append(time.perf_counter() - t)
         return min(times)
     return best(x, w) >= min_speedup * best(x.bfloat16(), w.bfloat16())
 
+# %% ../nbs/01_models.ipynb #172e02f5
 def resolve_dtype(dtype: str) -> str:
     "'float32' or 'bfloat16' as given, or for 'auto' whichever `bf16_is_faster` says; a clear error for anything else."
     if dtype == "auto": return "bfloat16" if bf16_is_faster() else "float32"
     if dtype not in ("float32", "bfloat16"): raise ValueError(f"unknown dtype {dtype!r}; expected 'float32', 'bfloat16' or 'auto'")
     return dtype
-
 
 # %% ../nbs/01_models.ipynb #1b3299eb
 @timed("fingerprint")
@@ -171,6 +173,7 @@ FINGERPRINTS = ".mlsnb_fingerprints.json"
 def _weights_stat(path) -> list:
     return [[f.name, f.stat().st_size, f.stat().st_mtime_ns] for f in sorted(Path(path).glob("*.safetensors"))]
 
+# %% ../nbs/01_models.ipynb #52dbf549
 def cached_fingerprint(path, kind: str, compute: Callable[[], str]) -> str:
     "The fingerprint `kind` of the model folder `path`: from its sidecar while the weight files are unchanged, else `compute()`."
     side, stat = Path(path) / FINGERPRINTS, _weights_stat(path)
@@ -184,6 +187,7 @@ def cached_fingerprint(path, kind: str, compute: Callable[[], str]) -> str:
         except OSError: pass    # a read-only folder: correct, just not cached
     return rec[kind]
 
+# %% ../nbs/01_models.ipynb #906d6fab
 def _hash_files(path) -> str:
     h = xxhash.xxh3_128()
     for f in sorted(Path(path).glob("*.safetensors")):
@@ -192,14 +196,23 @@ def _hash_files(path) -> str:
             for block in iter(lambda: fh.read(1 << 24), b""): h.update(block)
     return h.hexdigest()
 
+# %% ../nbs/01_models.ipynb #5b930367
 def folder_fingerprint(path) -> str:
     "A hash of the safetensors files in a model folder (for backends that load by path, such as vllm); cached."
     return cached_fingerprint(path, "files", lambda: _hash_files(path))
 
+# %% ../nbs/01_models.ipynb #e59a5e3a
 def model_fingerprint(path, dtype=torch.float32) -> str:
     "`fingerprint` of the model saved in the folder `path` as loaded in `dtype`, without loading it when known."
     return cached_fingerprint(path, f"model:{str(dtype).removeprefix('torch.')}",
                               lambda: fingerprint(load_model(str(path), dtype=dtype, device="cpu")[0]))
+
+# %% ../nbs/01_models.ipynb #72d20249
+def source_fingerprint(source, model) -> str:
+    "`fingerprint(model)` of `model` just loaded from `source`: cached beside the weights when `source` is a saved folder."
+    path = resolve_model(source)
+    if not Path(path).is_dir(): return fingerprint(model)
+    return cached_fingerprint(path, f"model:{str(model.dtype).removeprefix('torch.')}", lambda: fingerprint(model))
 
 # %% ../nbs/01_models.ipynb #9c6f0a62
 def output_logits(model, hidden: torch.Tensor, bf16: bool = False) -> torch.Tensor:
@@ -229,6 +242,7 @@ def tiny_tokenizer() -> PreTrainedTokenizerFast:
     return PreTrainedTokenizerFast(tokenizer_object=tk, bos_token="<bos>", eos_token="<eos>", pad_token="<pad>",
                                    unk_token="<unk>", extra_special_tokens=dict(sot="<start_of_turn>", eot="<end_of_turn>"))
 
+# %% ../nbs/01_models.ipynb #d560f2a7
 def tiny_model(seed: int = 0, hidden: int = 64, layers: int = 2, **config_overrides):
     "A small random Gemma 3 `(model, tokenizer)` pair, deterministic in `seed`, for tests."
     tok = tiny_tokenizer()

@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['RESULTS', 'save_run', 'run_done', 'RunSpec', 'expand_grid', 'load_grid', 'notebook_defaults', 'execute', 'plan',
-           'print_plan', 'run_grid', 'collect', 'notebook_params', 'select_runs', 'cpu_name', 'probe_seconds',
-           'machine_speed', 'grid_reference', 'set_threads', 'cli']
+           'print_plan', 'run_grid', 'collect', 'notebook_params', 'select_runs', 'as_list', 'cpu_name',
+           'probe_seconds', 'machine_speed', 'grid_reference', 'set_threads', 'cli']
 
 # %% ../nbs/07_pipeline.ipynb #f6bf9cfd
 import argparse, contextlib, itertools, json, os, sys, time, traceback
@@ -23,12 +23,14 @@ RESULTS = "results.csv"
 
 def save_run(run_dir, results: pd.DataFrame, prov: dict = None) -> Path:
     "Write `provenance.json` and then `results.csv` (the completion marker) into `run_dir`, atomically."
-    run_dir = Path(run_dir); run_dir.mkdir(parents=True, exist_ok=True)
+    run_dir = Path(run_dir)
+    run_dir.mkdir(parents=True, exist_ok=True)
     if prov is not None:
         with atomic_write(run_dir / "provenance.json") as f: json.dump(prov, f, indent=1, default=str)
     with atomic_write(run_dir / RESULTS) as f: results.to_csv(f, index=False)
     return run_dir / RESULTS
 
+# %% ../nbs/07_pipeline.ipynb #945e8693
 def run_done(run_dir) -> bool:
     "Whether `run_dir` holds a finished run."
     return (Path(run_dir) / RESULTS).exists()
@@ -52,6 +54,7 @@ class RunSpec:
 
     def dir(self, root) -> Path: return Path(root) / self.name / self.run_id
 
+# %% ../nbs/07_pipeline.ipynb #9f934dff
 def expand_grid(spec: dict, base: Path = Path(".")) -> list:
     "The runs of a grid spec (a dict with `runs`, each with `notebook`, optional `params`, `grid`, `name`, `always`, `minutes`)."
     out = []
@@ -64,6 +67,7 @@ def expand_grid(spec: dict, base: Path = Path(".")) -> list:
             out.append(RunSpec(nb, params, entry.get("name", nb.stem), bool(entry.get("always", False)), entry.get("minutes")))
     return out
 
+# %% ../nbs/07_pipeline.ipynb #029c5c6d
 def load_grid(path) -> list:
     "Read a YAML grid file and expand it; notebook paths are relative to the file's folder."
     path = Path(path)
@@ -76,6 +80,7 @@ def notebook_defaults(notebook) -> str:
     cells = [c for c in nb["cells"] if "parameters" in c.get("metadata", {}).get("tags", [])]
     return stable_hash("".join(cells[0]["source"])) if cells else ""
 
+# %% ../nbs/07_pipeline.ipynb #cc906f87
 def execute(spec: RunSpec, root=None, kernel: str = "python3", force: bool = False, log_output: bool = False,
             progress: bool = False) -> str:
     "Run `spec` into its folder under `root` unless it is done; return 'done', 'skipped', 'redone' or raise."
@@ -95,6 +100,7 @@ def execute(spec: RunSpec, root=None, kernel: str = "python3", force: bool = Fal
     if not run_done(run_dir): raise RuntimeError(f"{spec.notebook.name} finished without writing {RESULTS} in {run_dir}")
     return status
 
+# %% ../nbs/07_pipeline.ipynb #c3c1596e
 def plan(runs: list, root=None) -> pd.DataFrame:
     "What `run_grid` will do: per run, `to do`, `done` (skipped) or `always`, and its estimated minutes."
     root = root or runs_dir()
@@ -102,6 +108,7 @@ def plan(runs: list, root=None) -> pd.DataFrame:
     return pd.DataFrame(dict(name=[s.name for s in runs], run_id=[s.run_id for s in runs], status=status,
                              minutes=[s.minutes for s in runs]))
 
+# %% ../nbs/07_pipeline.ipynb #042760a4
 def print_plan(p: pd.DataFrame, speed: dict = None):
     """One line per notebook (runs to do, estimated minutes), then the total: on the grid's reference machine, and, with
     `speed` (from `machine_speed`), scaled to this one."""
@@ -119,6 +126,7 @@ def print_plan(p: pd.DataFrame, speed: dict = None):
     else: print(f"  estimated total: about {total:.1f} min{unknown} on the grid's reference machine (2 cores)", flush=True)
     print("  finished runs are skipped, so a killed run resumes", flush=True)
 
+# %% ../nbs/07_pipeline.ipynb #8d1ad9ce
 def run_grid(runs: list, root=None, speed: dict = None, **kw) -> pd.DataFrame:
     "Print the plan, then execute every run in order (finished ones are skipped); a failure is reported and the others still run."
     print_plan(plan(runs, root), speed)
@@ -158,6 +166,7 @@ def notebook_params(notebook) -> dict:
     return {t.id: ast.literal_eval(s.value) for s in ast.parse("".join(cells[0]["source"])).body
             if isinstance(s, ast.Assign) for t in s.targets if isinstance(t, ast.Name)}
 
+# %% ../nbs/07_pipeline.ipynb #655cc9e2
 def select_runs(res: pd.DataFrame, notebook, **want) -> pd.DataFrame:
     "Rows of `collect`ed results whose runs had parameters `want` (lists compared as `collect` stores them); unnamed parameters have `notebook`'s defaults."
     from mlsafety_nb.models import resolve_dtype
@@ -171,6 +180,12 @@ def select_runs(res: pd.DataFrame, notebook, **want) -> pd.DataFrame:
         vals = col.astype(object).where(col.notna(), defaults[k])
         keep &= vals.map(lambda x: norm(k, x) == norm(k, v))
     return res[keep]
+
+# %% ../nbs/07_pipeline.ipynb #00dcb0f2
+def as_list(value) -> list:
+    "A parameter as a list: 'a, b' → ['a', 'b'] ('' → []), a list or tuple as it is, anything else as a one-item list."
+    if isinstance(value, str): return [x.strip() for x in value.split(",") if x.strip()]
+    return list(value) if isinstance(value, (list, tuple)) else [value]
 
 # %% ../nbs/07_pipeline.ipynb #230d2f61
 def cpu_name() -> str:
@@ -209,6 +224,7 @@ def machine_speed(reference: dict, probe: float = None) -> Optional[dict]:
     return dict(cpu=cpu_name() or "this CPU", probe_s=here, reference_cpu=reference["cpu"], reference_probe_s=reference["probe_s"],
                 factor=here / reference["probe_s"])
 
+# %% ../nbs/07_pipeline.ipynb #6a6409ce
 def grid_reference(path) -> Optional[dict]:
     "The `reference` entry of a YAML grid file (the machine its minutes were measured on), or None."
     return (yaml.safe_load(Path(path).read_text()) or {}).get("reference")
@@ -220,25 +236,32 @@ def set_threads(n: int = None) -> int:
     for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS"): os.environ.setdefault(var, str(n))
     return int(os.environ["OMP_NUM_THREADS"])
 
+# %% ../nbs/07_pipeline.ipynb #7518e6d6
 def cli(argv=None):
     "Entry point of the `mlsnb` command: `run GRID [--runs DIR] [--only NAME] [--force]` or `collect [--runs DIR] [--out FILE]`."
     ap = argparse.ArgumentParser(prog="mlsnb", description="Run and collect mlsafety_nb experiment grids.")
     sub = ap.add_subparsers(dest="cmd", required=True)
     r = sub.add_parser("run", help="run a YAML grid of notebooks (finished runs are skipped)")
-    r.add_argument("grid"); r.add_argument("--runs"); r.add_argument("--only", action="append")
-    r.add_argument("--force", action="store_true"); r.add_argument("--log-output", action="store_true")
+    r.add_argument("grid")
+    r.add_argument("--runs")
+    r.add_argument("--only", action="append")
+    r.add_argument("--force", action="store_true")
+    r.add_argument("--log-output", action="store_true")
     r.add_argument("--no-progress", action="store_true", help="no per-notebook progress bar (cells executed)")
     r.add_argument("--plan", action="store_true", help="print the plan and exit")
     r.add_argument("--no-probe", action="store_true", help="print the grid's reference minutes, unscaled (no probe of this machine)")
     c = sub.add_parser("collect", help="collect all finished runs into one CSV")
-    c.add_argument("--runs"); c.add_argument("--out")
+    c.add_argument("--runs")
+    c.add_argument("--out")
     a = ap.parse_args(argv)
     root = Path(a.runs) if a.runs else runs_dir()
     if a.cmd == "run":
         runs = [s for s in load_grid(a.grid) if not a.only or s.name in a.only]
         threads = set_threads()
         speed = None if a.no_probe else machine_speed(grid_reference(a.grid))
-        if a.plan: print_plan(plan(runs, root), speed); return 0
+        if a.plan:
+            print_plan(plan(runs, root), speed)
+            return 0
         print(f"each notebook runs alone, with {threads} torch threads", flush=True)
         status = run_grid(runs, root, speed=speed, force=a.force, log_output=a.log_output, progress=not a.no_progress)
         print(status.to_string(index=False))

@@ -4,10 +4,10 @@
 
 # %% auto #0
 __all__ = ['METRIC_LABELS', 'provenance_note', 'plot_rates', 'rates_wide', 'compare', 'plot_matrix', 'attack_cells',
-           'change_matrix', 'utility_summary', 'collapsed', 'holm', 'mcnemar', 'paired_interval', 'paired_change',
-           'paired_cells', 'seed_spread', 'with_verdicts', 'run_answers', 'plot_seeds', 'two_proportion',
-           'unpaired_change', 'repair_summary', 'repair_runs', 'category_shares', 'with_category_rates',
-           'utility_change', 'sweep_rates', 'plot_sweep', 'plot_location']
+           'change_matrix', 'utility_summary', 'collapsed', 'paired_change', 'paired_cells', 'seed_spread',
+           'with_verdicts', 'violation_rate', 'run_answers', 'plot_seeds', 'unpaired_change', 'repair_summary',
+           'repair_runs', 'category_shares', 'with_category_rates', 'utility_change', 'sweep_rates', 'plot_sweep',
+           'plot_location']
 
 # %% ../nbs/08_report.ipynb #c8a78128
 import matplotlib
@@ -15,7 +15,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from .core import LANGS, RESOURCE
+from .core import LANGS, RESOURCE, in_lang_order
+from .evaluate import safety_table
+from .judge import CATEGORIES, VIOLATING, is_refusal
+from .stats import holm, mcnemar, paired_interval, two_proportion, wilson
 
 # %% ../nbs/08_report.ipynb #c5ad7c70
 def provenance_note(prov: dict) -> str:
@@ -32,7 +35,7 @@ METRIC_LABELS = {"violation": "violation rate (harmful)", "over_refusal": "over-
 def plot_rates(table: pd.DataFrame, metrics=("violation", "over_refusal", "helpfulness"), hue: str = None,
                title: str = "", prov: dict = None):
     "Per-language rates with Wilson intervals, one panel per metric; `hue` names a column to compare series."
-    langs = [l for l in LANGS if l in set(table.lang)]
+    langs = in_lang_order(set(table.lang))
     series = list(dict.fromkeys(table[hue])) if hue else [None]
     fig, axes = plt.subplots(1, len(metrics), figsize=(4.2 * len(metrics), 3.4), squeeze=False)
     for ax, metric in zip(axes[0], metrics):
@@ -47,7 +50,9 @@ def plot_rates(table: pd.DataFrame, metrics=("violation", "over_refusal", "helpf
         ax.set_title(METRIC_LABELS.get(metric, metric), fontsize=10)
         ax.set_xlabel("language (h/m/l resource)")
         if metric == "perplexity": ax.set_yscale("log")
-        else: ax.set_ylim(-0.03, 1.03); ax.set_ylabel("rate (95% Wilson CI)")
+        else:
+            ax.set_ylim(-0.03, 1.03)
+            ax.set_ylabel("rate (95% Wilson CI)")
         if hue: ax.legend(fontsize=8)
     fig.suptitle(title)
     if prov: fig.text(0.01, -0.02, provenance_note(prov), fontsize=6.5, color="grey")
@@ -63,7 +68,7 @@ def rates_wide(table: pd.DataFrame, metrics=None, digits: int = 0) -> pd.DataFra
         return f"{100 * r.value:.{digits}f}% [{100 * r.lo:.{digits}f}, {100 * r.hi:.{digits}f}]"
     t = table[table.metric.isin(metrics)].assign(cell=lambda d: d.apply(cell, axis=1))
     w = t.pivot_table(index="lang", columns="metric", values="cell", aggfunc="first")
-    return w.reindex([l for l in LANGS if l in w.index])[[m for m in metrics if m in w.columns]]
+    return w.reindex(in_lang_order(w.index))[[m for m in metrics if m in w.columns]]
 
 # %% ../nbs/08_report.ipynb #8f72e6f8
 def compare(table: pd.DataFrame, metric: str, before: str, after: str, by: str = "model", keys=("lang",)) -> pd.DataFrame:
@@ -77,15 +82,15 @@ def compare(table: pd.DataFrame, metric: str, before: str, after: str, by: str =
     rise, fall = out.lo_after > out.hi_before, out.hi_after < out.lo_before
     out["verdict"] = np.where(rise, "rise", np.where(fall, "fall", "within"))
     out = out.rename(columns={"value_before": before, "value_after": after})[[before, after, "change", "verdict"]]
-    if list(keys) == ["lang"]: out = out.reindex([l for l in LANGS if l in out.index])
+    if list(keys) == ["lang"]: out = out.reindex(in_lang_order(out.index))
     return out
 
 # %% ../nbs/08_report.ipynb #c1944535
 def plot_matrix(m: pd.DataFrame, title: str = "", fmt: str = "{:.0f}", scale: float = 100, cmap: str = "Reds",
                 vmin=0, vmax=100, marks: pd.DataFrame = None, ax=None, xlabel="evaluation language", ylabel="attack language"):
     "Heatmap of `m` (index × columns languages) with `fmt`-ed cells times `scale`; `marks` (bool frame) adds a dot."
-    rows = [l for l in LANGS if l in m.index] + [r for r in m.index if r not in LANGS]
-    cols = [l for l in LANGS if l in m.columns]
+    rows = in_lang_order(m.index) + [r for r in m.index if r not in LANGS]
+    cols = in_lang_order(m.columns)
     m = m.reindex(index=rows, columns=cols).astype(float) * scale
     if ax is None: _, ax = plt.subplots(figsize=(0.55 * len(cols) + 2, 0.45 * len(rows) + 1.4))
     im = ax.imshow(m.to_numpy(), cmap=cmap, vmin=vmin, vmax=vmax, aspect="auto")
@@ -99,7 +104,9 @@ def plot_matrix(m: pd.DataFrame, title: str = "", fmt: str = "{:.0f}", scale: fl
     lab = lambda l: f"{l} ({RESOURCE[l][0]})" if l in RESOURCE else str(l)
     ax.set_xticks(range(len(cols)), [lab(c) for c in cols], rotation=45, fontsize=8)
     ax.set_yticks(range(len(rows)), [lab(r) for r in rows], fontsize=8)
-    ax.set_xlabel(xlabel); ax.set_ylabel(ylabel); ax.set_title(title, fontsize=10)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title, fontsize=10)
     plt.colorbar(im, ax=ax, fraction=0.04)
     return ax
 
@@ -121,13 +128,15 @@ def attack_cells(res: pd.DataFrame, victim_model: str = "victim", **select) -> p
             if len(s) > 1 and s.iloc[0] == s.iloc[1]:
                 raise ValueError(f"attack language {a} has more than one run with {select} and as many requests "
                                  f"(runs {sorted(s.index)}); select on the column that tells them apart")
-            keep.append(s.index[0]); aside += list(s.index[1:])
+            keep.append(s.index[0])
+            aside += list(s.index[1:])
         rows = rows[rows.run_id.isin(keep)]
     victim = res[res.model == victim_model][["run_id", "lang", "metric", "value", "lo", "hi"]]
     out = rows.merge(victim, on=["run_id", "lang", "metric"], suffixes=("", "_victim"))
     out.attrs["set_aside"] = sorted(aside)
     return out
 
+# %% ../nbs/08_report.ipynb #229901f3
 def change_matrix(cells: pd.DataFrame, metric: str = "violation") -> dict:
     "Attack × evaluation language frames of `metric`: `value`, `change`, `rise`, `fall`, and the `victim` value per language."
     r = cells[cells.metric == metric].assign(change=lambda d: d.value - d.value_victim, rise=lambda d: d.lo > d.hi_victim,
@@ -137,6 +146,7 @@ def change_matrix(cells: pd.DataFrame, metric: str = "violation") -> dict:
     return dict(value=grid("value"), change=grid("change"), rise=flag("rise"), fall=flag("fall"),
                 victim=r.groupby("lang").value_victim.first())
 
+# %% ../nbs/08_report.ipynb #68ede7b0
 def utility_summary(cells: pd.DataFrame) -> pd.DataFrame:
     "Per attack language: mean change and languages beyond the intervals for helpfulness, over-refusal, template on harmless requests, and perplexity."
     out = {}
@@ -157,44 +167,15 @@ def utility_summary(cells: pd.DataFrame) -> pd.DataFrame:
         out[a] = row
     u = pd.DataFrame(out).T
     u.columns = pd.MultiIndex.from_tuples(u.columns)
-    return u.reindex([l for l in LANGS if l in u.index])
+    return u.reindex(in_lang_order(u.index))
 
+# %% ../nbs/08_report.ipynb #9374fbc7
 def collapsed(summary: pd.DataFrame) -> list:
     "Attack languages of a `utility_summary` with helpfulness falling or the template rising on harmless requests somewhere."
     return [a for a in summary.index
             if summary.loc[a, ("helpfulness", "langs with fall")] + summary.loc[a, ("template_harmless", "langs with rise")] > 0]
 
-# %% ../nbs/08_report.ipynb #daa51bae
-def holm(p) -> np.ndarray:
-    "Holm–Bonferroni adjusted p-values (same order as `p`)."
-    p = np.asarray(p, float)
-    order = np.argsort(p)
-    adj = np.maximum.accumulate((len(p) - np.arange(len(p))) * p[order]).clip(max=1.0)
-    out = np.empty_like(adj); out[order] = adj
-    return out
-
-def mcnemar(before, after) -> tuple:
-    "Exact McNemar test of paired booleans: `(b, c, p)` with b = True→False and c = False→True counts."
-    from scipy.stats import binomtest
-    x, y = np.asarray(before, bool), np.asarray(after, bool)
-    b, c = int((x & ~y).sum()), int((~x & y).sum())
-    return b, c, (binomtest(min(b, c), b + c, 0.5).pvalue if b + c else 1.0)
-
-def paired_interval(before, after) -> tuple:
-    """95% interval of rate(after) − rate(before) for paired booleans: Newcombe's hybrid score interval for paired
-    data (1998, method 10), built from the two Wilson intervals and the correlation φ of the pairs."""
-    from mlsafety_nb.evaluate import wilson
-    x, y = np.asarray(before, bool), np.asarray(after, bool)
-    n = len(x)
-    a, b, c, d = [int(v.sum()) for v in (x & y, x & ~y, ~x & y, ~x & ~y)]
-    p1, p2 = (a + b) / n, (a + c) / n
-    (l1, u1), (l2, u2) = wilson(a + b, n), wilson(a + c, n)
-    den = (a + b) * (c + d) * (a + c) * (b + d)
-    phi = (a * d - b * c) / np.sqrt(den) if den else 0.0
-    lo = p2 - p1 - np.sqrt(max((p2 - l2) ** 2 - 2 * phi * (p2 - l2) * (u1 - p1) + (u1 - p1) ** 2, 0.0))
-    hi = p2 - p1 + np.sqrt(max((u2 - p2) ** 2 - 2 * phi * (u2 - p2) * (p1 - l1) + (p1 - l1) ** 2, 0.0))
-    return float(lo), float(hi)
-
+# %% ../nbs/08_report.ipynb #4cf3d444
 def paired_change(before: pd.DataFrame, after: pd.DataFrame, col: str = "violation", kind: str = "harmful",
                   by="lang", alpha: float = 0.05) -> pd.DataFrame:
     """Per `by` group (a column, or a list of columns that both frames share): `k_before`, `k_after` of `n` `kind` items
@@ -218,7 +199,7 @@ def paired_change(before: pd.DataFrame, after: pd.DataFrame, col: str = "violati
     out = pd.DataFrame(rows)
     out["p_holm"] = holm(out.p)
     out["verdict"] = np.where(out.p_holm >= alpha, "n.s.", np.where(out.change > 0, "rise", "fall"))
-    if by == "lang": out = out.set_index("lang").reindex([l for l in LANGS if l in set(out.lang)])
+    if by == "lang": out = out.set_index("lang").reindex(in_lang_order(set(out.lang)))
     return out
 
 # %% ../nbs/08_report.ipynb #7791a507
@@ -231,6 +212,7 @@ def paired_cells(pairs: dict, row="attack_lang", col: str = "violation", kind: s
     after = pd.concat([a.assign(**tag(r)) for r, (_, a) in pairs.items()], ignore_index=True)
     return paired_change(before, after, col, kind, by=names + ["lang"], alpha=alpha)
 
+# %% ../nbs/08_report.ipynb #1b87c4dc
 def seed_spread(cells: pd.DataFrame, over: str = "seed", by=("attack_lang", "lang")) -> pd.DataFrame:
     """How `paired_cells` results with one row per `over` value (seed) vary, per `by` cell: the rate before (the same
     items and victim for every seed), the rate after per seed, their mean, min, max and standard deviation over seeds,
@@ -248,11 +230,17 @@ def with_verdicts(answers: pd.DataFrame) -> pd.DataFrame:
     """`answers` with both verdicts as columns of their own, whatever judge made them: `category_violation` (the
     answer's category is template, engaged or refuse-then-comply; where every answer has a category) and
     `keyword_violation` (no refusal marker of any language anywhere in the answer: the keyword judge's verdict)."""
-    from mlsafety_nb.judge import VIOLATING, is_refusal
     out = answers.assign(keyword_violation=~answers.response.fillna("").map(is_refusal)) if "response" in answers else answers
     if "answer_category" not in answers or answers.answer_category.isna().any(): return out
     return out.assign(category_violation=answers.answer_category.isin(VIOLATING))
 
+# %% ../nbs/08_report.ipynb #e244fdea
+def violation_rate(answers: pd.DataFrame, lang: str = None) -> float:
+    "The violation rate of the harmful answers, pooled over languages or in `lang`."
+    harm = answers[(answers.kind == "harmful") & ((answers.lang == lang) if lang else True)]
+    return float(harm.violation.mean())
+
+# %% ../nbs/08_report.ipynb #18f13f8a
 def run_answers(run_dir, files=("victim_answers.csv", "attacked_answers.csv")) -> tuple:
     "The answer tables a run saved (`files` in `run_dir`), each `with_verdicts`; a clear error where one is missing."
     from pathlib import Path
@@ -260,56 +248,46 @@ def run_answers(run_dir, files=("victim_answers.csv", "attacked_answers.csv")) -
     if missing: raise FileNotFoundError(f"run {run_dir} has no {missing}: it was made before its answers were saved, or did not finish")
     return tuple(with_verdicts(pd.read_csv(Path(run_dir) / f)) for f in files)
 
+# %% ../nbs/08_report.ipynb #88d7a58c
 def plot_seeds(spread: pd.DataFrame, title: str = "", note: str = ""):
     "One panel per attack language of a `seed_spread`: victim rate (bar), each seed's rate (dots), their mean (tick), in %."
     attacks = list(dict.fromkeys(spread.index.get_level_values(0)))
     seeds = [c for c in spread.columns if c.startswith("seed ")]
     fig, axes = plt.subplots(1, len(attacks), figsize=(3.6 * len(attacks), 3.2), sharey=True, squeeze=False)
     for ax, a in zip(axes[0], attacks):
-        s = spread.loc[a].reindex([l for l in LANGS if l in spread.loc[a].index])
+        s = spread.loc[a].reindex(in_lang_order(spread.loc[a].index))
         x = np.arange(len(s))
         ax.bar(x, s.before * 100, color="0.85", label="victim")
         for j, col in enumerate(seeds):
             ax.scatter(x + (j - (len(seeds) - 1) / 2) * 0.15, s[col] * 100, s=14, zorder=3, label=col)
         ax.scatter(x, s["mean"] * 100, marker="_", s=250, color="k", zorder=4, label="mean")
-        ax.set_xticks(x, s.index, fontsize=8); ax.set_title(f"attack in {a}", fontsize=10); ax.set_ylim(-3, 103)
-    axes[0][0].set_ylabel("violation rate (%)"); axes[0][-1].legend(fontsize=7, loc="upper right")
+        ax.set_xticks(x, s.index, fontsize=8)
+        ax.set_title(f"attack in {a}", fontsize=10)
+        ax.set_ylim(-3, 103)
+    axes[0][0].set_ylabel("violation rate (%)")
+    axes[0][-1].legend(fontsize=7, loc="upper right")
     fig.suptitle(title, fontsize=10)
     if note: fig.text(0.01, -0.02, note, fontsize=6.5, color="grey")
     fig.tight_layout()
     return fig
 
-# %% ../nbs/08_report.ipynb #4a246460
-def two_proportion(k1: int, n1: int, k2: int, n2: int) -> dict:
-    "Rate 2 minus rate 1 with Newcombe's 95% interval, and Fisher's exact two-sided p."
-    from scipy.stats import fisher_exact
-    from mlsafety_nb.evaluate import wilson
-    p1, p2 = k1 / n1, k2 / n2
-    (l1, u1), (l2, u2) = wilson(k1, n1), wilson(k2, n2)
-    d = p2 - p1
-    lo = d - np.sqrt((p2 - l2) ** 2 + (u1 - p1) ** 2)
-    hi = d + np.sqrt((u2 - p2) ** 2 + (p1 - l1) ** 2)
-    return dict(k1=k1, n1=n1, k2=k2, n2=n2, rate1=p1, rate2=p2, diff=d, lo=lo, hi=hi,
-                p=float(fisher_exact([[k1, n1 - k1], [k2, n2 - k2]]).pvalue))
-
+# %% ../nbs/08_report.ipynb #bb854066
 def unpaired_change(table1: pd.DataFrame, table2: pd.DataFrame, metric: str = "violation", alpha: float = 0.05) -> pd.DataFrame:
     "Per language of two rate tables (`metric` rows with `k`, `n`): `two_proportion` of table 2 against table 1, Holm across languages."
     a = table1[table1.metric == metric].set_index("lang")
     b = table2[table2.metric == metric].set_index("lang")
-    langs = [l for l in LANGS if l in a.index and l in b.index]
+    langs = in_lang_order(set(a.index) & set(b.index))
     if not langs: raise ValueError(f"no language with {metric!r} in both tables")
     out = pd.DataFrame([two_proportion(int(a.k[l]), int(a.n[l]), int(b.k[l]), int(b.n[l])) for l in langs], index=pd.Index(langs, name="lang"))
     out["p_holm"] = holm(out.p)
     out["verdict"] = np.where(out.p_holm >= alpha, "n.s.", np.where(out["diff"] > 0, "higher", "lower"))
     return out
 
-
 # %% ../nbs/08_report.ipynb #9dcb8425
 def repair_summary(before: pd.DataFrame, after: pd.DataFrame, before_table: pd.DataFrame, after_table: pd.DataFrame,
                    langs) -> dict:
     """Violation over `langs` (pooled) before and after, with Wilson intervals, relative reduction and McNemar's exact p;
     the largest over-refusal rise (points) and the perplexity change per language (relative), from answers and tables."""
-    from mlsafety_nb.evaluate import wilson
     sel = lambda d: d[(d.kind == "harmful") & d.lang.isin(langs)][["id", "lang", "violation"]]
     m = sel(before).merge(sel(after), on=["id", "lang"], suffixes=("_before", "_after"))
     if not len(m): raise ValueError(f"no paired harmful answers in {list(langs)}")
@@ -330,7 +308,6 @@ def repair_runs(res: pd.DataFrame, langs, keys=(), before: str = "victim") -> pd
     """Per run and repaired model of `res` (tidy results with `run_id`, `model`, `lang`, `metric`, `value`, `k`, `n`):
     pooled violation over `langs` before and after (with Wilson intervals), the mean over-refusal change over all
     languages, and the largest relative perplexity change; `keys` columns are carried along (the ablated settings)."""
-    from mlsafety_nb.evaluate import wilson
     rows = []
     for run, r in res.groupby("run_id"):
         base = r[r.model == before]
@@ -352,8 +329,6 @@ def repair_runs(res: pd.DataFrame, langs, keys=(), before: str = "victim") -> pd
 def category_shares(res: pd.DataFrame, langs, by=("model",)) -> pd.DataFrame:
     """Per group of `by` in tidy results `res` (metrics `answer_<category>`, with `k` and `n` per language): each answer
     category's pooled share over `langs` of the harmful answers, with its Wilson interval; one row per group and category."""
-    from mlsafety_nb.evaluate import wilson
-    from mlsafety_nb.judge import CATEGORIES
     t = res[res.metric.str.startswith("answer_") & res.lang.isin(langs)]
     if t.empty: raise ValueError("no answer categories in these results (evaluated before categories were reported)")
     rows = []
@@ -370,8 +345,6 @@ def with_category_rates(res: pd.DataFrame) -> pd.DataFrame:
     """`res` (tidy results) plus a `category_violation` row per (run, model, language) that has answer categories: the
     harmful answers that are template, engaged or refuse-then-comply (`k` of `n`, Wilson interval), whatever judge
     made the run's `violation` rows."""
-    from mlsafety_nb.evaluate import wilson
-    from mlsafety_nb.judge import VIOLATING
     keys = [c for c in ("run_id", "model", "lang") if c in res]
     v = res[res.metric.isin([f"answer_{c}" for c in VIOLATING])]
     if v.empty: return res
@@ -392,17 +365,17 @@ def utility_change(table: pd.DataFrame, ref_table: pd.DataFrame,
         a, b = val(table, m), val(ref_table, m)
         if not len(a) or not len(b): continue
         out[m] = (a / b - 1) if m == "perplexity" else (a - b)
-    out = pd.DataFrame(out).reindex([l for l in LANGS if l in set(table.lang)])
+    out = pd.DataFrame(out).reindex(in_lang_order(set(table.lang)))
     return pd.concat([out, out.mean().to_frame("all").T]).rename_axis("lang")
 
 # %% ../nbs/08_report.ipynb #80d8c8b0
 def sweep_rates(answers: pd.DataFrame, keys=("attack_lang", "frac", "arm")) -> pd.DataFrame:
     "Rates of `answers` per `keys` and language, plus pooled over languages (`lang` 'all'), with Wilson intervals."
-    from mlsafety_nb.evaluate import safety_table
     keys = list(keys)
     return pd.concat([safety_table(answers, by=keys + ["lang"]), safety_table(answers.assign(lang="all"), by=keys + ["lang"])],
                      ignore_index=True)
 
+# %% ../nbs/08_report.ipynb #0625c96a
 def plot_sweep(rates: pd.DataFrame, metric: str = "violation", panel: str = "attack_lang", ref: dict = None, lang: str = "all",
                title: str = "", xlabel: str = "k: % of weights stitched", log: bool = True, axes=None):
     """`metric` (pooled over languages unless `lang`; a dict {panel: lang} picks one per panel) against the fraction
@@ -411,7 +384,9 @@ def plot_sweep(rates: pd.DataFrame, metric: str = "violation", panel: str = "att
     pick = lang if isinstance(lang, dict) else {}
     panels = list(dict.fromkeys(d[panel]))
     if axes is None: fig, axes = plt.subplots(1, len(panels), figsize=(3.2 * len(panels), 3), sharey=True, squeeze=False)
-    else: axes = np.asarray(axes, dtype=object).reshape(1, -1); fig = axes[0][0].figure
+    else:
+        axes = np.asarray(axes, dtype=object).reshape(1, -1)
+        fig = axes[0][0].figure
     for ax, p in zip(axes[0], panels):
         dp = d[(d[panel] == p) & (d.lang == pick.get(p, lang if not pick else "all"))]
         for arm, g in dp.groupby("arm", sort=False):
@@ -421,12 +396,16 @@ def plot_sweep(rates: pd.DataFrame, metric: str = "violation", panel: str = "att
         for i, (label, v) in enumerate((ref or {}).get(p, {}).items()):
             ax.axhline(v * 100, color=f"C{i + 2}", linewidth=0.8, linestyle=":", label=label)
         if log: ax.set_xscale("log")
-        ax.set_xlabel(xlabel); ax.set_title(f"{panel.replace('_', ' ')} {p}" + (f" ({pick[p]})" if p in pick else ""), fontsize=9)
+        ax.set_xlabel(xlabel)
+        ax.set_title(f"{panel.replace('_', ' ')} {p}" + (f" ({pick[p]})" if p in pick else ""), fontsize=9)
         ax.set_ylim(-3, 103)
-    axes[0][0].set_ylabel(f"{METRIC_LABELS.get(metric, metric)} (%)"); axes[0][-1].legend(fontsize=7)
-    fig.suptitle(title, fontsize=10); fig.tight_layout()
+    axes[0][0].set_ylabel(f"{METRIC_LABELS.get(metric, metric)} (%)")
+    axes[0][-1].legend(fontsize=7)
+    fig.suptitle(title, fontsize=10)
+    fig.tight_layout()
     return fig
 
+# %% ../nbs/08_report.ipynb #cd233b69
 def plot_location(loc: pd.DataFrame, by: str = "mask", title: str = ""):
     "Heatmaps (layer × module) of the fraction of weights each mask in `loc` (rows of `mask_location`, column `by`) selects."
     masks = list(dict.fromkeys(loc[by]))
@@ -440,7 +419,8 @@ def plot_location(loc: pd.DataFrame, by: str = "mask", title: str = ""):
         vmax = max(vmax, float(np.nanmax(grids[m].to_numpy())))
     for ax, m in zip(axes[0], masks):
         im = ax.imshow(grids[m].to_numpy(), cmap="viridis", vmin=0, vmax=vmax, aspect="auto")
-        ax.set_xticks(range(len(order)), order, rotation=90, fontsize=7); ax.set_title(str(m), fontsize=9)
+        ax.set_xticks(range(len(order)), order, rotation=90, fontsize=7)
+        ax.set_title(str(m), fontsize=9)
         ax.set_yticks(range(len(grids[m])), grids[m].index, fontsize=6)
     axes[0][0].set_ylabel("layer")
     fig.colorbar(im, ax=axes[0].tolist(), fraction=0.03, label="% of the module's weights selected")

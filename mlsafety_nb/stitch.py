@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import torch
 
-from .core import stable_hash, timed
+from .core import build_once, stable_hash, timed
 from .delta import Mask, Weights
 from .models import fingerprint, load_model, model_fingerprint, resolve_model, save_model
 from .engine import EvalConfig, evaluate_model
@@ -22,6 +22,7 @@ from .sil import attack_victim, mask_path
 def _mask(mask) -> Mask:
     return mask if isinstance(mask, Mask) else Mask.load(mask) if isinstance(mask, (str, Path)) else Mask(mask)
 
+# %% ../nbs/13a_stitch.ipynb #b87ca7f6
 @torch.no_grad()
 def stitch(model, attacked, mask) -> "torch.nn.Module":
     "θ ← θ_ft where `mask` is on, in place, reading θ_ft tensor by tensor from the folder (or model) `attacked`."
@@ -35,6 +36,7 @@ def stitch(model, attacked, mask) -> "torch.nn.Module":
         params[n].copy_(torch.where(m, u.to(params[n].dtype), params[n]))
     return model
 
+# %% ../nbs/13a_stitch.ipynb #7b354e26
 def stitched(attacked, mask, random: bool = False, seed: int = 0, per_tensor: bool = False):
     "`(model, tok)`: the victim of `attacked` with `mask` (or, if `random`, a same-size random mask) stitched in."
     mask = _mask(mask)
@@ -52,23 +54,20 @@ def run_stitch(attacked, mask, out, seed: int = 0, per_tensor: bool = False) -> 
     mask, out = _mask(mask), Path(out)
     victim = attack_victim(attacked)
     att_fp = model_fingerprint(attacked)
-    folders = {}
-    for kind in ("stitched", "random"):
-        f = out / kind
-        key = stable_hash(dict(attacked=att_fp, mask=mask.fingerprint(), kind=kind,
-                               control=dict(seed=seed, per_tensor=per_tensor) if kind == "random" else None))
-        info_f = f / STITCH_INFO
-        if info_f.exists() and json.loads(info_f.read_text()).get("key") == key: folders[kind] = f; continue
-        t = time.time()
-        model, tok = stitched(attacked, mask, random=kind == "random", seed=seed, per_tensor=per_tensor)
-        save_model(model, tok, f)
-        info_f.write_text(json.dumps(dict(key=key, kind=kind, attacked=str(attacked), attacked_fingerprint=att_fp,
-            victim=str(victim), victim_fingerprint=model_fingerprint(victim), mask_fingerprint=mask.fingerprint(),
-            selected=mask.selected, size=mask.size, fraction=mask.fraction(), seed=seed if kind == "random" else None,
-            per_tensor=per_tensor if kind == "random" else None, fingerprint=fingerprint(model),
-            seconds=round(time.time() - t, 1)), indent=1))
-        folders[kind] = f
-    return folders
+    def build(kind):
+        def into(f):
+            t = time.time()
+            model, tok = stitched(attacked, mask, random=kind == "random", seed=seed, per_tensor=per_tensor)
+            save_model(model, tok, f)
+            rnd = kind == "random"
+            return dict(kind=kind, attacked=str(attacked), attacked_fingerprint=att_fp, victim=str(victim),
+                        victim_fingerprint=model_fingerprint(victim), mask_fingerprint=mask.fingerprint(), selected=mask.selected,
+                        size=mask.size, fraction=mask.fraction(), seed=seed if rnd else None, per_tensor=per_tensor if rnd else None,
+                        fingerprint=fingerprint(model), seconds=round(time.time() - t, 1))
+        return into
+    key = lambda kind: stable_hash(dict(attacked=att_fp, mask=mask.fingerprint(), kind=kind,
+                                        control=dict(seed=seed, per_tensor=per_tensor) if kind == "random" else None))
+    return {kind: build_once(out / kind, STITCH_INFO, key(kind), build(kind)) for kind in ("stitched", "random")}
 
 # %% ../nbs/13a_stitch.ipynb #bde31987
 def stitch_sweep(attacked, sil_folder, ks, ecfg: EvalConfig, seed: int = 0, per_tensor: bool = False,
@@ -105,6 +104,7 @@ def add_vector(model, attacked, mask=None, scale: float = 1.0) -> "torch.nn.Modu
         if d.any(): params[n].add_((scale * d).to(params[n].dtype))
     return model
 
+# %% ../nbs/13a_stitch.ipynb #516db78b
 def with_vector(target, attacked, mask=None, random: bool = False, seed: int = 0, per_tensor: bool = False):
     "`(model, tok)`: `target` (alias or folder) plus the attack vector of `attacked` under `mask` (or a same-size random mask)."
     mask = _mask(mask) if mask is not None else None

@@ -72,6 +72,7 @@ def _trainable(model, cfg: TrainConfig):
     if cfg.freeze_embeddings: model.get_input_embeddings().weight.requires_grad_(False)
     return model
 
+# %% ../nbs/09_train.ipynb #1514cdc6
 def sft(model, tok, pairs: pd.DataFrame, cfg: TrainConfig = None, frozen: dict = None, progress: bool = True):
     """Fine-tune `model` in place on `pairs` (columns `prompt`, `response`: loss on the response; or a `text` column:
     plain-text loss on every token); return `(model, log)` with per-step loss."""
@@ -97,11 +98,15 @@ def sft(model, tok, pairs: pd.DataFrame, cfg: TrainConfig = None, frozen: dict =
         loss_sum = 0.0
         for _ in range(cfg.grad_accum):
             if len(order) < cfg.batch_size: order += list(rng.permutation(len(examples)))
-            batch = collate([examples[i] for i in order[:cfg.batch_size]], tok.pad_token_id); del order[:cfg.batch_size]
+            batch = collate([examples[i] for i in order[:cfg.batch_size]], tok.pad_token_id)
+            del order[:cfg.batch_size]
             batch = {k: v.to(model.device) for k, v in batch.items()}
             with amp(): loss = response_loss(net, batch) / cfg.grad_accum
-            loss.backward(); loss_sum += loss.item()
-        opt.step(); sched.step(); opt.zero_grad(set_to_none=True)
+            loss.backward()
+            loss_sum += loss.item()
+        opt.step()
+        sched.step()
+        opt.zero_grad(set_to_none=True)
         with torch.no_grad():
             for n, m in frozen.items(): params[n][m] = keep[n]
         log.append(dict(step=step + 1, loss=loss_sum, lr=sched.get_last_lr()[0], seconds=time.time() - t0))
