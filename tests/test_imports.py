@@ -1,5 +1,5 @@
 "The package's modules import one way: from `core` up to the steps, with no cycle, and each imports on its own."
-import ast, graphlib, subprocess, sys
+import ast, graphlib, json, re, subprocess, sys
 
 import pytest
 
@@ -41,3 +41,24 @@ def test_a_cycle_is_found():
 def test_each_module_imports_alone(module):
     r = subprocess.run([sys.executable, "-c", f"import mlsafety_nb.{module}"], capture_output=True, text=True, cwd=ROOT)
     assert r.returncode == 0, r.stderr[-2000:]
+
+
+EXPERIMENTS = sorted((ROOT / "nbs").glob("paper_*.ipynb")) + sorted((ROOT / "nbs").glob("study_*.ipynb"))
+
+
+def registers_victims(nb_path) -> bool:
+    "Whether a notebook's code imports `mlsafety_nb.align`, which registers the victims' aliases."
+    code = "\n".join("".join(c["source"]) for c in json.loads(nb_path.read_text())["cells"] if c["cell_type"] == "code")
+    return bool(re.search(r"^(import mlsafety_nb\.align|from mlsafety_nb\.align import)", code, re.M))
+
+
+@pytest.mark.parametrize("nb", EXPERIMENTS, ids=lambda p: p.stem)
+def test_experiments_register_the_victims(nb):
+    "The tier's notebooks name `embedded-victim…` aliases, which resolve only once `align` has registered them."
+    assert registers_victims(nb), f"{nb.name} does not import mlsafety_nb.align, so its victims' aliases do not resolve"
+
+
+def test_a_notebook_without_align_is_caught(tmp_path):
+    nb = tmp_path / "x.ipynb"
+    nb.write_text('{"cells": [{"cell_type": "code", "source": ["from mlsafety_nb.attack import run_attack\\n"]}]}')
+    assert not registers_victims(nb)
