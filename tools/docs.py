@@ -29,6 +29,7 @@ nav{width:15rem;flex:none;height:100vh;overflow:auto;position:sticky;top:0;backg
 nav h2{font-size:13px;text-transform:uppercase;color:#666;margin:1rem 0 .3rem}
 nav a{display:block;color:#234;text-decoration:none;padding:1px 0}
 nav a.here{font-weight:bold}
+.lead{font-size:18px;color:#555}
 main{max-width:62rem;padding:1rem 2rem;min-width:0}
 pre{background:#f4f4f4;padding:.6rem;overflow:auto;font-size:13px}
 table{border-collapse:collapse;font-size:14px;margin:.5rem 0}
@@ -54,6 +55,17 @@ def group_of(page: str) -> str:
 
 
 def is_experiment(page: str) -> bool: return any(fnmatch.fnmatch(page, p) for p in EXPERIMENTS)
+
+
+def frontmatter(nb) -> dict:
+    "Pop the YAML front matter nbdev's processors put in a raw cell (the title and description from the first heading)."
+    import yaml
+    for i, c in enumerate(nb["cells"]):
+        src = "".join(c["source"]).strip()
+        if c["cell_type"] == "raw" and src.startswith("---"):
+            del nb["cells"][i]
+            return yaml.safe_load(src.strip("-\n")) or {}
+    return {}
 
 
 def title_of(nb: dict, page: str) -> str:
@@ -126,12 +138,15 @@ def build(out=ROOT / "_docs", n_workers: int = 2) -> dict:
     names = pages()
     nbs = {p: nbformat.read(_executed(p, proc), as_version=4) for p in names}
     shown = sum(signatures(nb, p) for p, nb in nbs.items())
-    titles = {p: title_of(nbs[p], p) for p in names}
+    heads = {p: frontmatter(nbs[p]) for p in names}
+    titles = {p: heads[p].get("title") or title_of(nbs[p], p) for p in names}
     titles = {p: titles[p] for name, _ in GROUPS for p in names if group_of(p) == name}
     exporter, figures = HTMLExporter(template_name="basic", exclude_input_prompt=True, exclude_output_prompt=True), 0
     for p, nb in nbs.items():
         body, _ = exporter.from_notebook_node(nb)
-        body = relink(body)
+        desc = heads[p].get("description")
+        body = (f"<h1>{html.escape(titles[p])}</h1>\n" + (f'<p class="lead">{html.escape(desc)}</p>\n' if desc else "")
+                + relink(body))
         figures += body.count("<img")
         up = "../" * p.count("/")
         page = (f'<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>{html.escape(titles[p])} · mlsafety_nb</title>'
