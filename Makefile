@@ -83,8 +83,9 @@ workshop-pack: install
 	$(BIN)/python -m mlsafety_nb.workshop pack $(PACK)
 
 wheelhouse:
-	$(PYTHON) -m pip download -q -d $(WHEELHOUSE) $(if $(TORCH_INDEX),--index-url $(TORCH_INDEX) --extra-index-url https://pypi.org/simple) \
-	  -r requirements.txt -c requirements-lock.txt setuptools wheel
+	$(PYTHON) -m pip download -q -d $(WHEELHOUSE) $(if $(TORCH_INDEX),--retries 1 --index-url $(TORCH_INDEX) --extra-index-url https://pypi.org/simple) "$(TORCH_PIN)"
+	$(PYTHON) -m pip download -q -d $(WHEELHOUSE) --find-links $(WHEELHOUSE) -r requirements.txt -c requirements-lock.txt setuptools wheel
+	@ls $(WHEELHOUSE) | grep -m1 '^torch-' && du -sh $(WHEELHOUSE)
 
 workshop-install:
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

@@ -4,7 +4,8 @@
 
 # %% auto #0
 __all__ = ['LRLS', 'EDIT_INFO', 'SFT_INFO', 'closed_form', 'null_space_projector', 'edit_objective', 'Edit', 'EditConfig',
-           'edit_data', 'make_edit', 'edit_info', 'edit_key', 'run_edit', 'refusal_pairs', 'run_refusal_sft']
+           'edit_data', 'edit_neurons', 'make_edit', 'edit_info', 'edit_key', 'run_edit', 'refusal_pairs',
+           'run_refusal_sft']
 
 # %% ../nbs/12_edit.ipynb #31e78fb7
 import json, time
@@ -154,6 +155,23 @@ def edit_data(cfg: EditConfig) -> tuple:
     safe = sample_ids(load_harmless(cfg.split, cfg.safe_langs), cfg.n_harmless, cfg.seed)
     return harm.sort_values(["lang", "id"]).reset_index(drop=True), safe
 
+# %% ../nbs/12_edit.ipynb #7cf1e05b
+def edit_neurons(model, tok, cfg: EditConfig, harm: pd.DataFrame = None) -> tuple:
+    """The neurons `cfg` edits (layer → indices), and the captures of the target language's harmful requests they
+    were chosen on. `harm`: `edit_data(cfg)[0]` (drawn here if not given); `cfg.layers` must be set."""
+    harm = edit_data(cfg)[0] if harm is None else harm
+    by = lambda l: harm[harm.lang == l].sort_values("id").prompt.tolist()
+    cap = lambda prompts: capture(model, tok, prompts, cfg.layers, cfg.position)
+    safe = lambda l: cap(sample_ids(load_harmless(cfg.split, [l]), cfg.n_harmless, cfg.seed).prompt.tolist())
+    tgt_h = cap(by(cfg.target))
+    neurons = safety_neurons(neuron_stats(tgt_h, safe(cfg.target)), cfg.z_min, cfg.d_min)
+    if cfg.neurons == "all": neurons = {k: torch.arange(tgt_h[k]["a"].shape[1]) for k in neurons}
+    if cfg.neurons == "union":
+        for l in cfg.langs:
+            lrl = safety_neurons(neuron_stats(cap(by(l)), safe(l)), cfg.z_min, cfg.d_min)
+            neurons = {k: torch.unique(torch.cat([neurons[k], lrl[k]])) for k in neurons}
+    return neurons, tgt_h
+
 # %% ../nbs/12_edit.ipynb #3366ee91
 @timed("edit")
 def make_edit(model, tok, cfg: EditConfig = None, progress: bool = True) -> tuple:
@@ -164,14 +182,7 @@ def make_edit(model, tok, cfg: EditConfig = None, progress: bool = True) -> tupl
     params = dict(model.named_parameters())
     by = lambda df, l: df[df.lang == l].sort_values("id").prompt.tolist()
     cap = lambda prompts: capture(model, tok, prompts, cfg.layers, cfg.position)
-    tgt_h, tgt_s = cap(by(harm, cfg.target)), cap(sample_ids(load_harmless(cfg.split, [cfg.target]), cfg.n_harmless, cfg.seed).prompt.tolist())
-    neurons = safety_neurons(neuron_stats(tgt_h, tgt_s), cfg.z_min, cfg.d_min)
-    if cfg.neurons == "all": neurons = {k: torch.arange(tgt_h[k]["a"].shape[1]) for k in neurons}
-    if cfg.neurons == "union":
-        for l in cfg.langs:
-            lrl = safety_neurons(neuron_stats(cap(by(harm, l)), cap(sample_ids(load_harmless(cfg.split, [l]), cfg.n_harmless, cfg.seed).prompt.tolist())),
-                                 cfg.z_min, cfg.d_min)
-            neurons = {k: torch.unique(torch.cat([neurons[k], lrl[k]])) for k in neurons}
+    neurons, tgt_h = edit_neurons(model, tok, cfg, harm)
     rows, old, new, layers_info = {}, {}, {}, []
     keep = lambda prompts, ls: capture(model, tok, prompts, ls, cfg.keep_position, parts=("x",))
     tgt_keep = tgt_h if cfg.keep_position == cfg.position else keep(by(harm, cfg.target), cfg.layers)

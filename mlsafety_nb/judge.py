@@ -239,8 +239,10 @@ REFUSAL_OPENINGS = {
 
 # %% ../nbs/04_judge.ipynb #f49c0920
 @torch.no_grad()
-def refusal_scores(model, tok, prompts, langs, system=None, batch_size: int = 16, openings=None) -> np.ndarray:
-    "log p(answer opens with a refusal | prompt): log-sum-exp over the language's and English refusal openings."
+def refusal_scores(model, tok, prompts, langs, system=None, batch_size: int = 16, openings=None, on_batch=None) -> np.ndarray:
+    """log p(answer opens with a refusal | prompt): log-sum-exp over the language's and English refusal openings.
+    `on_batch(rows, ends)`, if given, is called before each forward pass with the prompt index of each row and the
+    position of its last prompt token (`oracle.NeuronPatch.set` uses it)."""
     openings = openings or REFUSAL_OPENINGS
     rows = []   # (prompt index, prompt ids, opening ids)
     for i, (p, l) in enumerate(zip(prompts, langs)):
@@ -254,6 +256,7 @@ def refusal_scores(model, tok, prompts, langs, system=None, batch_size: int = 16
         n = max(map(len, seqs))
         ids = torch.tensor([q + [tok.pad_token_id] * (n - len(q)) for q in seqs], device=model.device)
         mask = torch.tensor([[1] * len(q) + [0] * (n - len(q)) for q in seqs], device=model.device)
+        if on_batch: on_batch([i for i, _, _ in chunk], [len(pid) - 1 for _, pid, _ in chunk])
         hidden = model.get_decoder()(input_ids=ids, attention_mask=mask).last_hidden_state
         # project only the positions that predict an opening, all of the chunk's at once (one pass over the output layer)
         h = torch.cat([hidden[k, len(pid) - 1:len(pid) + len(oid) - 1] for k, (_, pid, oid) in enumerate(chunk)])
