@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['LRLS', 'EDIT_INFO', 'SFT_INFO', 'closed_form', 'null_space_projector', 'edit_objective', 'Edit', 'EditConfig',
-           'edit_data', 'edit_neurons', 'make_edit', 'edit_info', 'edit_key', 'run_edit', 'refusal_pairs',
-           'run_refusal_sft']
+           'edit_data', 'causal_scores', 'edit_neurons', 'make_edit', 'forward_gap', 'edit_info', 'edit_key',
+           'run_edit', 'refusal_pairs', 'run_refusal_sft']
 
 # %% ../nbs/12_edit.ipynb #31e78fb7
 import json, time
@@ -131,6 +131,7 @@ class EditConfig:
     d_min: float = 1.0                 # ... or Cohen's d above this
     position: str = "last"             # activations at the 'last' prompt token or the 'mean' over the prompt
     sequential: bool = False           # recapture each layer's inputs after editing the layers below (one pass per layer)
+    selection: str = field(default="one-sided", metadata={"keyed_if_set": True})   # safety neurons: 'one-sided' (z > z_min or d > d_min), 'two-sided' (|z|, |d|) or 'causal'
     n_harmful: int = 64                # harmful requests per language (align split)
     n_harmless: int = 64               # harmless requests per language (align split)
     safe_langs: list = field(default_factory=lambda: list(LANGS))   # languages of the harmless inputs to keep
@@ -145,6 +146,8 @@ class EditConfig:
         if self.split == "eval": raise ValueError("the edit must not be fitted on the eval split")
         if self.neurons not in ("target", "union", "all"):
             raise ValueError(f"neurons must be 'target', 'union' or 'all', not {self.neurons!r}")
+        if self.selection not in ("one-sided", "two-sided", "causal"):
+            raise ValueError(f"selection must be 'one-sided', 'two-sided' or 'causal', not {self.selection!r}")
         if self.null_space and self.lam <= 0: raise ValueError("the null-space edit needs lam > 0")
         return self
 
@@ -156,21 +159,43 @@ def edit_data(cfg: EditConfig) -> tuple:
     return harm.sort_values(["lang", "id"]).reset_index(drop=True), safe
 
 # %% ../nbs/12_edit.ipynb #7cf1e05b
+def causal_scores(model, tgt_h: dict, tgt_safe: dict, low: list) -> pd.DataFrame:
+    """Per layer and neuron, how much of the English refusal signal the LRL request lacks through that neuron:
+    `(ā_en − ā_low)_j · (W_down[:, j] · r̂)`, with `r̂` the unit difference of the mean MLP outputs `W_down ā` on the
+    target's harmful and harmless requests; `z` is its within-layer z-score. `low`: the LRLs' `capture` outputs."""
+    ad, rows = mlp_adapter(model), []
+    for l in sorted(tgt_h):
+        W = ad.mlp_of(model, l).get_submodule(ad.down).weight.detach().double()          # hidden × neurons
+        a_en, a_safe = tgt_h[l]["a"].double().mean(0), tgt_safe[l]["a"].double().mean(0)
+        a_low = torch.cat([c[l]["a"] for c in low]).double().mean(0)
+        r = W @ (a_en - a_safe)
+        score = (a_en - a_low) * (W.T @ (r / r.norm().clamp_min(1e-12)))
+        rows.append(pd.DataFrame(dict(layer=l, neuron=np.arange(len(score)), score=score.numpy(),
+                                      z=((score - score.mean()) / score.std()).numpy())))
+    return pd.concat(rows, ignore_index=True)
+
 def edit_neurons(model, tok, cfg: EditConfig, harm: pd.DataFrame = None) -> tuple:
     """The neurons `cfg` edits (layer → indices), and the captures of the target language's harmful requests they
-    were chosen on. `harm`: `edit_data(cfg)[0]` (drawn here if not given); `cfg.layers` must be set."""
+    were chosen on. `harm`: `edit_data(cfg)[0]` (drawn here if not given); `cfg.layers` must be set. By
+    `cfg.selection`: the target's safety neurons (`one-sided` or `two-sided` thresholds), or the neurons whose causal
+    score (`causal_scores`) has a z-score above `cfg.z_min`."""
     harm = edit_data(cfg)[0] if harm is None else harm
     by = lambda l: harm[harm.lang == l].sort_values("id").prompt.tolist()
     cap = lambda prompts: capture(model, tok, prompts, cfg.layers, cfg.position)
     safe = lambda l: cap(sample_ids(load_harmless(cfg.split, [l]), cfg.n_harmless, cfg.seed).prompt.tolist())
-    tgt_h = cap(by(cfg.target))
-    neurons = safety_neurons(neuron_stats(tgt_h, safe(cfg.target)), cfg.z_min, cfg.d_min)
+    tgt_h, tgt_safe = cap(by(cfg.target)), safe(cfg.target)
+    two = cfg.selection == "two-sided"
+    if cfg.selection == "causal":
+        sc = causal_scores(model, tgt_h, tgt_safe, [cap(by(l)) for l in cfg.langs])
+        neurons = {int(l): torch.tensor(sorted(g.neuron[g.z > cfg.z_min]), dtype=torch.long) for l, g in sc.groupby("layer")}
+    else: neurons = safety_neurons(neuron_stats(tgt_h, tgt_safe), cfg.z_min, cfg.d_min, two)
     if cfg.neurons == "all": neurons = {k: torch.arange(tgt_h[k]["a"].shape[1]) for k in neurons}
     if cfg.neurons == "union":
         for l in cfg.langs:
-            lrl = safety_neurons(neuron_stats(cap(by(l)), safe(l)), cfg.z_min, cfg.d_min)
+            lrl = safety_neurons(neuron_stats(cap(by(l)), safe(l)), cfg.z_min, cfg.d_min, two)
             neurons = {k: torch.unique(torch.cat([neurons[k], lrl[k]])) for k in neurons}
     return neurons, tgt_h
+
 
 # %% ../nbs/12_edit.ipynb #3366ee91
 @timed("edit")
@@ -218,6 +243,43 @@ def make_edit(model, tok, cfg: EditConfig = None, progress: bool = True) -> tupl
     finally:
         Edit(rows, old, new).revert(model)
     return Edit(rows, old, new), dict(layers=layers_info, neurons={int(k): len(v) for k, v in neurons.items()})
+
+# %% ../nbs/12_edit.ipynb #28460a94
+def forward_gap(model, tok, edit: Edit, cfg: EditConfig, split: str = None, n: int = None) -> pd.DataFrame:
+    """Per layer the `edit` changes: the LRL-to-target gap at its edited neurons in the edited model's forward pass,
+    relative to the unedited model's (`<proj>_gap` for each projection, `act_gap` for the activations), on `n` harmful
+    requests per language of `split` (default: the edit's own split and count). The model is left as it was."""
+    ad = mlp_adapter(model)
+    split, n = split or cfg.split, n or cfg.n_harmful
+    harm = sample_ids(load_harmful(split, [cfg.target] + list(cfg.langs)), n, cfg.seed)
+    by = lambda l: harm[harm.lang == l].sort_values("id").prompt.tolist()
+    S = {l: edit.rows[ad.param(l, p)] for l in range(ad.n_layers(model)) for p in cfg.projections if ad.param(l, p) in edit.rows}
+    if not S: raise ValueError("the edit changes no MLP input rows of this model")
+    layers = sorted(S)
+    cap = lambda prompts: capture(model, tok, prompts, layers, cfg.position)
+    en, low = cap(by(cfg.target)), [cap(by(l)) for l in cfg.langs]
+    W0 = {p: {l: model.get_parameter(ad.param(l, p)).detach()[S[l]].double() for l in layers} for p in cfg.projections}
+    edit.apply(model)
+    try: low_e = [cap(by(l)) for l in cfg.langs]
+    finally: edit.revert(model)
+    W1 = {p: {l: W0[p][l].clone() for l in layers} for p in cfg.projections}
+    for p in cfg.projections:
+        for l in layers:
+            name = ad.param(l, p)
+            if name in edit.rows: W1[p][l] = edit.new[name].double()
+    rows = []
+    for l in layers:
+        x_en = en[l]["x"].double().repeat(len(cfg.langs), 1)
+        x0, x1 = (torch.cat([c[l]["x"] for c in cs]).double() for cs in (low, low_e))
+        a_en = en[l]["a"][:, S[l]].double().repeat(len(cfg.langs), 1)
+        a0, a1 = (torch.cat([c[l]["a"][:, S[l]] for c in cs]).double() for cs in (low, low_e))
+        r = dict(layer=l, neurons=len(S[l]), split=split, n=len(x0))
+        for p in cfg.projections:
+            t = x_en @ W0[p][l].T
+            r[f"{p}_gap"] = float((t - x1 @ W1[p][l].T).norm() / (t - x0 @ W0[p][l].T).norm())
+        r["act_gap"] = float((a_en - a1).norm() / (a_en - a0).norm())
+        rows.append(r)
+    return pd.DataFrame(rows)
 
 # %% ../nbs/12_edit.ipynb #c1b24cfb
 EDIT_INFO = "edit.json"

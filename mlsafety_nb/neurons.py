@@ -102,11 +102,14 @@ def neuron_stats(harm: dict, safe: dict) -> pd.DataFrame:
     return pd.concat(rows, ignore_index=True)
 
 # %% ../nbs/11a_neurons.ipynb #03a165a2
-def safety_neurons(stats: pd.DataFrame, z_min: float = 2.0, d_min: float = 1.0) -> dict:
-    "Layer → sorted neuron indices with `z > z_min` or `d > d_min`."
-    sel = stats[(stats.z > z_min) | (stats.d > d_min)]
+def safety_neurons(stats: pd.DataFrame, z_min: float = 2.0, d_min: float = 1.0, two_sided: bool = False) -> dict:
+    """Layer → sorted neuron indices with `z > z_min` or `d > d_min`; with `two_sided`, `|z| > z_min` or `|d| > d_min`
+    (the sign of act(gate)·up is arbitrary: flipping a neuron's up row and down column leaves the network unchanged)."""
+    z, d = (stats.z.abs(), stats.d.abs()) if two_sided else (stats.z, stats.d)
+    sel = stats[(z > z_min) | (d > d_min)]
     return {int(l): torch.tensor(sorted(g.neuron), dtype=torch.long) for l, g in sel.groupby("layer")} | \
            {int(l): torch.zeros(0, dtype=torch.long) for l in set(stats.layer) - set(sel.layer)}
+
 
 # %% ../nbs/11a_neurons.ipynb #1a2fb0a9
 def jaccard(a: dict, b: dict) -> float:

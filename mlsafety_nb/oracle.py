@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['prompt_ids', 'shared_tail', 'tail_activations', 'NeuronPatch', 'PatchedBackend', 'OracleConfig', 'oracle_items',
-           'patch_run', 'oracle_table']
+           'patch_run', 'oracle_table', 'oracle_pooled', 'layer_conditions', 'layer_map', 'plot_oracle']
 
 # %% ../nbs/12b_oracle.ipynb #30abd482
 from dataclasses import dataclass, field
@@ -158,7 +158,9 @@ def patch_run(model, tok, cfg: OracleConfig, conditions: dict, judge=None, cache
     cfg = cfg.check()
     items, donor_prompts = oracle_items(cfg)
     layers = sorted({int(l) for c in conditions.values() for l, s in c.items() if len(s)})
-    values = tail_activations(model, tok, donor_prompts, layers, cfg.tail, cfg.gen.system) if layers else {}
+    uniq = list(dict.fromkeys(donor_prompts))      # each donor once, however many languages it serves
+    at = torch.tensor([uniq.index(q) for q in donor_prompts])
+    values = {l: v[at] for l, v in tail_activations(model, tok, uniq, layers, cfg.tail, cfg.gen.system).items()} if layers else {}
     texts = {format_prompt(tok, q, cfg.gen.system): i for i, q in enumerate(items.prompt)}
     out = []
     for i, (name, neurons) in enumerate(conditions.items()):
@@ -189,3 +191,62 @@ def oracle_table(res: pd.DataFrame, base: str = "victim", alpha: float = 0.05) -
         out["refusal_lp_after"] = [lp[(c, l)] for c, l in zip(out.condition, out.lang)]
         out["refusal_lp_change"] = out.refusal_lp_after - out.refusal_lp_before
     return out.reset_index(drop=True)
+
+# %% ../nbs/12b_oracle.ipynb #55f933a6
+def oracle_pooled(res: pd.DataFrame, base: str = "victim", alpha: float = 0.05) -> pd.DataFrame:
+    "Per condition other than `base`: violation over all its languages before and after, paired (McNemar, Holm), with Wilson intervals and the relative reduction."
+    from mlsafety_nb.report import paired_change
+    from mlsafety_nb.stats import wilson
+    if "violation" not in res: raise ValueError("no violation column: the run was not decoded (decode=False)")
+    b = res[res.condition == base]
+    if b.empty: raise ValueError(f"no {base!r} condition to compare with; have {sorted(res.condition.unique())}")
+    others = res[res.condition != base]
+    out = paired_change(pd.concat([b.assign(condition=c) for c in others.condition.unique()]), others, by="condition", alpha=alpha)
+    ci = lambda k, n: [wilson(a, m) for a, m in zip(k, n)]
+    out["before_ci"], out["after_ci"] = ci(out.k_before, out.n), ci(out.k_after, out.n)
+    out["relative_reduction"] = np.where(out.k_before > 0, (out.k_before - out.k_after) / out.k_before.clip(lower=1), np.nan)
+    return out.reset_index(drop=True)
+
+# %% ../nbs/12b_oracle.ipynb #d77e4000
+def layer_conditions(sets: dict, layers=None) -> dict:
+    "One condition per layer and named neuron set (`sets`: name → layer → indices), patching that layer alone: `'layer 3: all'`."
+    layers = sorted({int(l) for s in sets.values() for l in s}) if layers is None else layers
+    return {f"layer {l}: {name}": {l: s[l]} for l in layers for name, s in sets.items() if l in s and len(s[l])}
+
+# %% ../nbs/12b_oracle.ipynb #7ef0aa53
+def layer_map(res: pd.DataFrame, base: str = "victim") -> pd.DataFrame:
+    "Per `layer_conditions` condition of `res`: layer, set, n, and the paired change of `refusal_lp` against `base` (mean, 95% t interval)."
+    from scipy import stats
+    if "refusal_lp" not in res: raise ValueError("no refusal_lp column: the run was not scored (score=False)")
+    wide = res.pivot_table(index=["lang", "id"], columns="condition", values="refusal_lp")
+    rows = []
+    for c in wide.columns:
+        if not c.startswith("layer ") or ": " not in c: continue
+        d = (wide[c] - wide[base]).dropna()
+        half = stats.t.ppf(0.975, len(d) - 1) * d.std(ddof=1) / np.sqrt(len(d)) if len(d) > 1 else np.nan
+        layer, name = c[len("layer "):].split(": ", 1)
+        rows.append(dict(layer=int(layer), set=name, n=len(d), change=d.mean(), lo=d.mean() - half, hi=d.mean() + half))
+    if not rows: raise ValueError("no per-layer conditions ('layer L: set') in the run")
+    return pd.DataFrame(rows).sort_values(["set", "layer"]).reset_index(drop=True)
+
+# %% ../nbs/12b_oracle.ipynb #74a2c3fe
+def plot_oracle(pooled: pd.DataFrame, lmap: pd.DataFrame = None, title: str = "", note: str = ""):
+    "Pooled violation per condition (`oracle_pooled`) and, if given, the per-layer refusal map (`layer_map`)."
+    import matplotlib.pyplot as plt
+    fig, axes = plt.subplots(1, 2 if lmap is not None else 1, figsize=(11 if lmap is not None else 5.5, 3.6), squeeze=False)
+    ax = axes[0, 0]
+    err = np.array([[a - lo for a, (lo, _) in zip(pooled.after, pooled.after_ci)], [hi - a for a, (_, hi) in zip(pooled.after, pooled.after_ci)]])
+    ax.bar(range(len(pooled)), 100 * pooled.after, yerr=100 * err, color="tab:blue", capsize=3)
+    ax.axhline(100 * pooled.before.iloc[0], color="tab:red", ls="--", lw=1, label="unpatched")
+    ax.set_xticks(range(len(pooled)), pooled.condition, rotation=20, ha="right", fontsize=8)
+    ax.set_ylabel("violation, pooled LRLs (%)"); ax.set_ylim(0, 105); ax.legend(fontsize=8)
+    if lmap is not None:
+        ax = axes[0, 1]
+        for name, d in lmap.groupby("set", sort=False):
+            ax.plot(d.layer, d.change, marker="o", ms=3, label=name); ax.fill_between(d.layer, d.lo, d.hi, alpha=0.2)
+        ax.axhline(0, color="grey", lw=1)
+        ax.set_xlabel("layer patched alone"); ax.set_ylabel("refusal log-prob change"); ax.legend(fontsize=8, title="neurons", title_fontsize=8)
+    fig.suptitle(title, fontsize=10)
+    if note: fig.text(0.01, -0.04, note, fontsize=6)
+    fig.tight_layout()
+    return fig

@@ -107,6 +107,26 @@ def check_repair_report(runs: pd.DataFrame, summary: pd.DataFrame, run=None):
             assert c.k.sum() == c.n.iloc[0] and abs(c.share.sum() - 1) < 1e-12
 
 
+def check_oracle_run(res: pd.DataFrame, run, params: dict):
+    """The pooled violation of each condition is its own answers' rate, paired with the unpatched victim's on the same
+    requests; the per-layer map has one row per layer and neuron set, each the mean of that layer's paired score changes."""
+    ans = pd.read_csv(run / "answers.csv")
+    n = len(params["lrls"]) * params["n_harmful"]
+    assert ans.groupby("condition").size().to_dict() == {c: n for c in ["victim", "safety (last)", "all (last)", "safety (template)", "all (template)"]}
+    assert (ans[ans.condition == "victim"].patched == 0).all() and (ans[ans.condition.str.startswith("all")].patched > 0).all()
+    pooled = res[res.metric == "violation"].set_index("condition")
+    assert len(pooled) == 4 and (pooled.n == n).all() and (pooled.lo <= pooled.value).all() and (pooled.value <= pooled.hi).all()
+    rate = ans.groupby("condition").violation.mean()
+    for c, r in pooled.iterrows():
+        assert abs(r.value - rate[c]) < 1e-12 and abs(r.before - rate["victim"]) < 1e-12 and 0 <= r.p_holm <= 1
+    scores = pd.read_csv(run / "map_scores.csv")
+    lmap = res[res.metric == "layer_refusal_lp_change"]
+    assert set(lmap.set) <= {"safety", "all"} and len(lmap[lmap.set == "all"]) == 2       # the tiny model's two layers
+    wide = scores.pivot_table(index=["lang", "id"], columns="condition", values="refusal_lp")
+    for r in lmap.itertuples():
+        assert abs((wide[r.condition] - wide["victim"]).mean() - r.value) < 1e-9 and r.n == len(params["lrls"]) * params["map_n"]
+
+
 def check_sil_run(res: pd.DataFrame, run):
     "Pooled rates of the stitched and random arms at every k, and the paired tests agreeing with them."
     pooled = res[(res.lang == "all") & (res.metric == "violation") & (res.score == "sil")]
@@ -214,6 +234,8 @@ def test_smoke_run(name, tmp_path):
             check_seeds_run(collect(tmp_path), res, spec.params)
         elif spec.name == "paper_B_report":
             check_repair_report(collect(tmp_path), res, run)
+        elif spec.name == "paper_B_oracle":
+            check_oracle_run(res, run, spec.params)
         elif spec.name == "paper_A3_sil":
             check_sil_run(res, run)
         elif spec.name == "paper_A3_report":
