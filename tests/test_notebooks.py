@@ -112,10 +112,11 @@ def check_oracle_run(res: pd.DataFrame, run, params: dict):
     requests; the per-layer map has one row per layer and neuron set, each the mean of that layer's paired score changes."""
     ans = pd.read_csv(run / "answers.csv")
     n = len(params["lrls"]) * params["n_harmful"]
-    assert ans.groupby("condition").size().to_dict() == {c: n for c in ["victim", "safety (last)", "all (last)", "safety (template)", "all (template)"]}
+    conds = ["victim"] + [f"{s} ({p})" for p in ["last", "template"] for s in params["sets"]]
+    assert ans.groupby("condition").size().to_dict() == {c: n for c in conds}
     assert (ans[ans.condition == "victim"].patched == 0).all() and (ans[ans.condition.str.startswith("all")].patched > 0).all()
     pooled = res[res.metric == "violation"].set_index("condition")
-    assert len(pooled) == 4 and (pooled.n == n).all() and (pooled.lo <= pooled.value).all() and (pooled.value <= pooled.hi).all()
+    assert len(pooled) == len(conds) - 1 and (pooled.n == n).all() and (pooled.lo <= pooled.value).all() and (pooled.value <= pooled.hi).all()
     rate = ans.groupby("condition").violation.mean()
     for c, r in pooled.iterrows():
         assert abs(r.value - rate[c]) < 1e-12 and abs(r.before - rate["victim"]) < 1e-12 and 0 <= r.p_holm <= 1
