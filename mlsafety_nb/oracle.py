@@ -245,6 +245,7 @@ def plot_oracle(pooled: pd.DataFrame, lmap: pd.DataFrame = None, title: str = ""
         for name, d in lmap.groupby("set", sort=False):
             ax.plot(d.layer, d.change, marker="o", ms=3, label=name); ax.fill_between(d.layer, d.lo, d.hi, alpha=0.2)
         ax.axhline(0, color="grey", lw=1)
+        ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True))
         ax.set_xlabel("layer patched alone"); ax.set_ylabel("refusal log-prob change"); ax.legend(fontsize=8, title="neurons", title_fontsize=8)
     fig.suptitle(title, fontsize=10)
     if note: fig.text(0.01, -0.04, note, fontsize=6)
