@@ -33,10 +33,17 @@ def test_check_reports_what_is_wrong(tmp_path):
     nbs, site = tmp_path / "nbs", tmp_path / "site"
     nbs.mkdir(), site.mkdir()
     for name in ("index", "paper_A9_x", "00_core"): (nbs / f"{name}.ipynb").write_text(json.dumps({"cells": []}))
+    claim = {"cells": [{"cell_type": "markdown", "source": ["# A9\n", "\n", "> a description\n", "\n", "**Claim.** Safety is [fragile](x.ipynb) here.\n"]}]}
+    (nbs / "paper_A8_y.ipynb").write_text(json.dumps(claim))
     (site / "index.html").write_text('<a href="gone.html">x</a>')
     (site / "paper_A9_x.html").write_text("<p>no figure</p>")
+    (site / "paper_A8_y.html").write_text("<h1>A9</h1><img src='data:,'>")
     assert sorted(docs.check(site, nbs)) == ["00_core.ipynb has no page", "index.html links to gone.html, which is not in the site",
+                                             "paper_A8_y.html lacks the opening text of its notebook",
                                              "paper_A9_x.html, an experiment page, has no figure"]
+    (site / "paper_A8_y.html").write_text("<h1>A9</h1><p><strong>Claim.</strong> Safety is <a href='x.html'>fragile</a> here.</p><img src='data:,'>")
+    assert "paper_A8_y.html lacks the opening text of its notebook" not in docs.check(site, nbs)
+    assert docs.opening("paper_A8_y", nbs) == "**Claim.** Safety is [fragile](x.ipynb) here."
 
 
 @pytest.fixture(scope="module")

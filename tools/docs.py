@@ -68,6 +68,19 @@ def frontmatter(nb) -> dict:
     return {}
 
 
+def opening(page: str, nbs=NBS) -> str:
+    """The first markdown cell of `page`'s source notebook without its `# title` and `> description` lines: the text
+    (a claim, a why) that nbdev's front-matter processor drops with the title."""
+    nb = json.loads((Path(nbs) / f"{page}.ipynb").read_text(encoding="utf-8"))
+    first = next((c for c in nb["cells"] if c["cell_type"] == "markdown"), None)
+    if first is None: return ""
+    lines = "".join(first["source"]).strip().splitlines()
+    if not lines or not re.match(r"#\s", lines[0]): return ""
+    lines = lines[1:]
+    while lines and (not lines[0].strip() or lines[0].startswith(">")): lines = lines[1:]
+    return "\n".join(lines).strip()
+
+
 def title_of(nb: dict, page: str) -> str:
     "The notebook's first markdown heading, else its name."
     for c in nb["cells"]:
@@ -119,7 +132,9 @@ def signatures(nb, page: str) -> int:
     for c in nb.cells:
         m = re.fullmatch(r"(?:#\|.*\n)*\s*show_doc\((\w+)\)\s*", c.source) if c.cell_type == "code" else None
         if not m or not hasattr(mod, m[1]): continue
-        c.cell_type, c.source, n = "markdown", BasicMarkdownRenderer(getattr(mod, m[1]))._repr_markdown_(), n + 1
+        md = BasicMarkdownRenderer(getattr(mod, m[1]))._repr_markdown_()
+        md = re.sub(r"^\[source\]\((?!https?://)[^)]*\)\{[^}]*\}\n*", "", md, flags=re.M)   # no repository to link: no source link
+        c.cell_type, c.source, n = "markdown", md, n + 1
         for k in ("outputs", "execution_count"): c.pop(k, None)
     return n
 
@@ -139,6 +154,12 @@ def build(out=ROOT / "_docs", n_workers: int = 2) -> dict:
     nbs = {p: nbformat.read(_executed(p, proc), as_version=4) for p in names}
     shown = sum(signatures(nb, p) for p, nb in nbs.items())
     heads = {p: frontmatter(nbs[p]) for p in names}
+    for p, nb in nbs.items():
+        text = opening(p)
+        if text and not any(c.cell_type == "markdown" and text[:60] in c.source for c in nb.cells):
+            nb.cells.insert(0, nbformat.v4.new_markdown_cell(text))
+        for c in nb.cells:        # progress bars and warnings go to stderr: not part of what a run shows
+            if "outputs" in c: c.outputs = [o for o in c.outputs if not (o.output_type == "stream" and o.get("name") == "stderr")]
     titles = {p: heads[p].get("title") or title_of(nbs[p], p) for p in names}
     titles = {p: titles[p] for name, _ in GROUPS for p in names if group_of(p) == name}
     exporter, figures = HTMLExporter(template_name="basic", exclude_input_prompt=True, exclude_output_prompt=True), 0
@@ -172,6 +193,10 @@ def check(out=ROOT / "_docs", nbs=NBS) -> list:
             if re.match(r"(https?:|mailto:|data:|#)", link): continue
             target = (f.parent / link.split("#")[0]).resolve()
             if not target.exists(): problems.append(f"{p}.html links to {link}, which is not in the site")
+        first = re.sub(r"\[([^]]*)\]\([^)]*\)", r"\1", opening(p, nbs).split("\n")[0])    # links as their text
+        first = re.sub(r"[*`_]", "", first)[:40]
+        if first and first not in " ".join(html.unescape(re.sub(r"<[^>]+>", "", text)).split()):
+            problems.append(f"{p}.html lacks the opening text of its notebook")
         if is_experiment(p) and p not in NOT_EXECUTED and "<img" not in text:
             problems.append(f"{p}.html, an experiment page, has no figure")
     return problems
