@@ -21,7 +21,10 @@ def test_attack_and_adaptation_keys():
 def test_edit_and_sil_keys():
     assert edit_key(EditConfig(), FP) == "8ac0c5fa4b47f8e3"
     assert sil_key(SILConfig(), FP) == "8a839a8201b1bdac"
-    assert key_dict(EditConfig(rank=3)) == asdict(EditConfig(rank=3))     # key_dict adds nothing these configs did not key
+    # key_dict adds nothing these configs did not key; `selection`, added later, is keyed only when set
+    assert key_dict(EditConfig(rank=3)) == {k: v for k, v in asdict(EditConfig(rank=3)).items() if k != "selection"}
+    assert key_dict(EditConfig(selection="causal"))["selection"] == "causal"
+    assert edit_key(EditConfig(selection="two-sided"), FP) != edit_key(EditConfig(), FP)
 
 
 def test_victim_and_evaluation_keys():
